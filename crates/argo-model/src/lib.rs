@@ -1,0 +1,2 @@
+//! Placeholder: see the argo-model issue.
+#![forbid(unsafe_code)]

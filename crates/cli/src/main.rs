@@ -1,0 +1,4 @@
+//! The `argo-kedro` command.
+#![forbid(unsafe_code)]
+
+fn main() {}

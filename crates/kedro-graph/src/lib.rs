@@ -1,0 +1,2 @@
+//! Placeholder: see the Foundation issue.
+#![forbid(unsafe_code)]
