@@ -1,2 +1,42 @@
-//! Placeholder: see the argo-model issue.
+//! Typed Argo Workflows (`argoproj.io/v1alpha1`) manifests: `Workflow`, `WorkflowTemplate`,
+//! `ClusterWorkflowTemplate`, `CronWorkflow` and `WorkflowEventBinding`, on `k8s-openapi` types.
+//!
+//! - **Types** ([`Workflow`], [`WorkflowSpec`], [`Template`], [`DagTask`], [`Parameter`], ...):
+//!   public fields and `Default`, so manifests can be built in code. Every Argo struct keeps the
+//!   fields it does not define in `extra`, so reading and writing a manifest loses nothing.
+//! - **I/O**: [`Document`] reads and writes YAML (multi-document) and JSON.
+//! - **Lint** ([`lint`]): the single-document rules of `argo lint --strict`.
+//! - **Schema** ([`schema`]): validation against Argo's JSON Schema (embedded).
+//!
+//! ```
+//! use argo_model::{Document, Template, Workflow, lint};
+//! use k8s_openapi::api::core::v1::Container;
+//!
+//! let mut wf = Workflow::with_generate_name("hello-");
+//! wf.spec.entrypoint = Some("main".into());
+//! wf.spec.templates.push(Template {
+//!     name: "main".into(),
+//!     container: Some(Container { image: Some("busybox".into()), ..Container::default() }),
+//!     ..Template::default()
+//! });
+//! let doc = Document::from(wf);
+//! assert!(lint::lint(&doc, &lint::LintOptions::default()).is_empty());
+//! let yaml = doc.to_yaml_string()?;
+//! assert_eq!(Document::from_yaml_str(&yaml)?, vec![doc]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod document;
+mod error;
+pub mod lint;
+pub mod schema;
+mod types;
+
+#[doc(inline)]
+pub use document::{Document, to_yaml_stream, yaml_values};
+#[doc(inline)]
+pub use error::{Error, Result};
+#[doc(inline)]
+pub use types::*;

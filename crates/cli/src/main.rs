@@ -1,4 +1,29 @@
-//! The `argo-kedro` command.
+//! The `argo-kedro` command: compile Kedro pipelines into Argo Workflows.
+//!
+//! This binary only composes the library crates; errors are rendered here
+//! and nowhere else (`error:` / `Caused by:` / `hint:`).
 #![forbid(unsafe_code)]
 
-fn main() {}
+mod cli;
+mod commands;
+mod discover;
+mod error;
+mod exporter;
+mod fsutil;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let json_errors = cli.command.wants_json();
+    match commands::run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            output::render_error(&err, json_errors);
+            ExitCode::from(err.exit_code())
+        }
+    }
+}

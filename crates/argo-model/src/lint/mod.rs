@@ -1,0 +1,235 @@
+//! Lint rules of `argo lint --strict` that need only one document (see `argo-semantics.md` §F).
+//!
+//! [`lint`] checks a typed [`Document`]; [`lint_value`] also reports fields dropped while decoding
+//! (unknown fields inside Kubernetes types) and, if asked, JSON-Schema errors; [`lint_text`] lints
+//! every document of a YAML or JSON file.
+//!
+//! ```
+//! use argo_model::lint::{LintOptions, Rule, lint_text};
+//! let text = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: w}\n\
+//!     spec: {entrypoint: nope, templates: [{name: main, container: {image: busybox}}]}\n";
+//! let reports = lint_text(text, &LintOptions::default());
+//! let f = &reports[0].findings[0];
+//! assert_eq!(f.rule, Rule::UndefinedTemplate);
+//! assert_eq!(f.path, "spec.entrypoint");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod dag;
+mod names;
+mod rules;
+mod text;
+mod vars;
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::{Document, JsonPath, UnknownFields, WorkflowSpec};
+
+pub use text::{DocumentReport, lint_text, lint_value};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Argo would reject the manifest (or it cannot work).
+    Error,
+    /// Suspicious but accepted by Argo.
+    Warning,
+}
+
+/// The rule a finding comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Rule {
+    /// The text is not valid YAML/JSON, or does not fit the Argo type.
+    Parse,
+    /// The document does not match Argo's JSON Schema.
+    Schema,
+    /// A field Argo does not define (strict mode).
+    UnknownField,
+    /// A name breaks Argo's or Kubernetes' naming rules.
+    InvalidName,
+    /// Two siblings share a name.
+    DuplicateName,
+    /// `spec.entrypoint` is missing.
+    MissingEntrypoint,
+    /// A reference to a template that does not exist.
+    UndefinedTemplate,
+    /// A task or step uses `template`, `templateRef` and `inline` wrongly.
+    TemplateReference,
+    /// A template has no type or several (container, script, dag, ...).
+    TemplateType,
+    /// A DAG is empty, or a dependency names a task that does not exist.
+    MissingDependency,
+    /// DAG tasks depend on each other in a cycle.
+    DependencyCycle,
+    /// A DAG mixes `depends` and `dependencies`, or a `depends` expression is invalid.
+    Depends,
+    /// A `{{inputs.*}}` or `{{workflow.parameters.*}}` reference that does not resolve.
+    UnresolvedVariable,
+    /// A template input without value that a caller does not supply.
+    InputNotSupplied,
+    /// A value outside an enumeration (`retryPolicy`, `podGC.strategy`).
+    InvalidValue,
+}
+
+impl Rule {
+    /// The rule's kebab-case id, as used in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Parse => "parse",
+            Self::Schema => "schema",
+            Self::UnknownField => "unknown-field",
+            Self::InvalidName => "invalid-name",
+            Self::DuplicateName => "duplicate-name",
+            Self::MissingEntrypoint => "missing-entrypoint",
+            Self::UndefinedTemplate => "undefined-template",
+            Self::TemplateReference => "template-reference",
+            Self::TemplateType => "template-type",
+            Self::MissingDependency => "missing-dependency",
+            Self::DependencyCycle => "dependency-cycle",
+            Self::Depends => "depends",
+            Self::UnresolvedVariable => "unresolved-variable",
+            Self::InputNotSupplied => "input-not-supplied",
+            Self::InvalidValue => "invalid-value",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found in a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// How serious it is.
+    pub severity: Severity,
+    /// JSON path of the offending value, like `spec.templates[2].dag.tasks[0].dependencies[1]`
+    /// (empty for the whole document).
+    pub path: String,
+    /// The rule that found it.
+    pub rule: Rule,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl Finding {
+    /// An error finding.
+    pub fn error(rule: Rule, path: &JsonPath, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            path: path.to_string(),
+            rule,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {sev}[{}]: {}", self.path, self.rule, self.message)
+    }
+}
+
+/// Options of [`lint`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LintOptions {
+    /// Report fields Argo does not define (default `true`, as `argo lint --strict`).
+    pub strict: bool,
+    /// Also validate against Argo's JSON Schema in [`lint_value`]/[`lint_text`] (default `true`).
+    pub schema: bool,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        Self {
+            strict: true,
+            schema: true,
+        }
+    }
+}
+
+impl LintOptions {
+    /// Sets [`LintOptions::strict`].
+    #[must_use]
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Sets [`LintOptions::schema`].
+    #[must_use]
+    pub fn schema(mut self, schema: bool) -> Self {
+        self.schema = schema;
+        self
+    }
+}
+
+/// Lints one typed document. Non-Argo documents (`Document::Other`) have no findings.
+pub fn lint(doc: &Document, options: &LintOptions) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let root = JsonPath::root();
+    let (meta, spec, spec_path, is_workflow, max_name) = match doc {
+        Document::Workflow(d) => (&d.metadata, Some(&d.spec), root.key("spec"), true, 63),
+        Document::WorkflowTemplate(d) => (&d.metadata, Some(&d.spec), root.key("spec"), false, 63),
+        Document::ClusterWorkflowTemplate(d) => {
+            (&d.metadata, Some(&d.spec), root.key("spec"), false, 63)
+        }
+        Document::CronWorkflow(d) => (
+            &d.metadata,
+            Some(&d.spec.workflow_spec),
+            root.key("spec").key("workflowSpec"),
+            true,
+            52,
+        ),
+        Document::WorkflowEventBinding(d) => (&d.metadata, None, root.key("spec"), false, 63),
+        Document::Other(_) => return out,
+    };
+    if options.strict {
+        let unknown = match doc {
+            Document::Workflow(d) => d.unknown_fields(),
+            Document::WorkflowTemplate(d) => d.unknown_fields(),
+            Document::ClusterWorkflowTemplate(d) => d.unknown_fields(),
+            Document::CronWorkflow(d) => d.unknown_fields(),
+            Document::WorkflowEventBinding(d) => d.unknown_fields(),
+            Document::Other(_) => Vec::new(),
+        };
+        out.extend(unknown.into_iter().map(|u| unknown_field(&u.path, &u.key)));
+    }
+    names::metadata(meta, max_name, &mut out);
+    if let Some(spec) = spec {
+        lint_spec(spec, &spec_path, is_workflow, &mut out);
+    }
+    out
+}
+
+pub(crate) fn unknown_field(path: &JsonPath, key: &str) -> Finding {
+    Finding::error(
+        Rule::UnknownField,
+        path,
+        format!(
+            "unknown field `{key}`: Argo does not define it here; remove it or fix its spelling"
+        ),
+    )
+}
+
+fn lint_spec(spec: &WorkflowSpec, path: &JsonPath, is_workflow: bool, out: &mut Vec<Finding>) {
+    rules::spec(spec, path, is_workflow, out);
+    for (i, t) in spec.templates.iter().enumerate() {
+        let tp = path.key("templates").index(i);
+        rules::template(spec, t, &tp, out);
+        dag::template(spec, t, &tp, out);
+        vars::template(spec, t, &tp, out);
+    }
+}

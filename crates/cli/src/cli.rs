@@ -1,0 +1,92 @@
+//! Command-line definition (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Compile Kedro pipelines into Argo Workflows, submit, watch and retry them.
+#[derive(Debug, Parser)]
+#[command(name = "argo-kedro", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+}
+
+/// Flags that every command accepts.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// The Kedro project directory [default: walk up from the current directory].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(crate) project: Option<PathBuf>,
+    /// The Python interpreter that has Kedro and `argo_kedro`
+    /// [default: `$ARGO_KEDRO_PYTHON`, else `$VIRTUAL_ENV/bin/python`, else `python3`].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub(crate) python: Option<PathBuf>,
+    /// Print less (repeat for even less).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) quiet: u8,
+    /// Print more (repeat for even more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Print the pipeline IR of the Kedro project (what the exporter sees), checked.
+    ///
+    /// Runs `python -m argo_kedro.export` in the project's interpreter, loads the
+    /// result with kedro-graph and checks every pipeline's graph (duplicate names,
+    /// cycles, datasets with two producers, fused groups).
+    Export(ExportArgs),
+    /// Write `conf/<env>/argo.yml`, a Dockerfile and `.dockerignore` into the project.
+    ///
+    /// Never prompts; an existing file is kept unless `--force` is given.
+    Init(InitArgs),
+}
+
+impl Command {
+    /// Whether errors should be rendered as JSON for this invocation.
+    pub(crate) fn wants_json(&self) -> bool {
+        match self {
+            Command::Export(args) => args.format == ExportFormat::Json,
+            Command::Init(_) => false,
+        }
+    }
+}
+
+/// Arguments of `export`.
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// Kedro env whose config and catalog are read.
+    #[arg(short, long, default_value = "base")]
+    pub(crate) env: String,
+    /// Export only this registered pipeline [default: all].
+    #[arg(short, long)]
+    pub(crate) pipeline: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Text)]
+    pub(crate) format: ExportFormat,
+}
+
+/// Output format of `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExportFormat {
+    /// A summary per pipeline.
+    Text,
+    /// The IR itself, as JSON.
+    Json,
+}
+
+/// Arguments of `init`.
+#[derive(Debug, Args)]
+pub(crate) struct InitArgs {
+    /// Kedro env whose conf directory gets argo.yml.
+    #[arg(short, long, default_value = "base")]
+    pub(crate) env: String,
+    /// Overwrite files that exist.
+    #[arg(short, long)]
+    pub(crate) force: bool,
+}

@@ -1,0 +1,78 @@
+//! `argo-kedro init`: writes `conf/<env>/argo.yml`, a Dockerfile and `.dockerignore`.
+//!
+//! Never prompts and never overwrites an existing file without `--force`.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{GlobalArgs, InitArgs};
+use crate::discover;
+use crate::error::CliError;
+use crate::fsutil;
+
+/// The commented `argo.yml` template; `{{package_name}}` is replaced.
+const ARGO_YML: &str = include_str!("../init/argo.yml");
+/// The Dockerfile template; `{{package_name}}` is replaced.
+const DOCKERFILE: &str = include_str!("../init/Dockerfile");
+/// The `.dockerignore`.
+const DOCKERIGNORE: &str = include_str!("../init/dockerignore");
+
+/// One file `init` writes.
+struct Planned {
+    path: PathBuf,
+    text: String,
+}
+
+/// `argo-kedro init`.
+pub(crate) fn run(global: &GlobalArgs, args: &InitArgs) -> Result<(), CliError> {
+    let cwd = std::env::current_dir().map_err(CliError::CurrentDir)?;
+    let root = discover::project_root(global.project.as_deref(), &cwd)?;
+    let package = discover::package_name(&root).unwrap_or_else(|| "project".to_string());
+    for file in planned(&root, &args.env, &package) {
+        let shown = file
+            .path
+            .strip_prefix(&root)
+            .unwrap_or(&file.path)
+            .display();
+        if file.path.exists() && !args.force {
+            crate::output::status(&format!(
+                "kept {shown}: it exists (use --force to overwrite)"
+            ));
+            continue;
+        }
+        fsutil::write_atomic(&file.path, file.text.as_bytes())?;
+        crate::output::status(&format!("wrote {shown}"));
+    }
+    Ok(())
+}
+
+fn planned(root: &Path, env: &str, package: &str) -> Vec<Planned> {
+    let fill = |text: &str| text.replace("{{package_name}}", package);
+    vec![
+        Planned {
+            path: root.join("conf").join(env).join("argo.yml"),
+            text: fill(ARGO_YML),
+        },
+        Planned {
+            path: root.join("Dockerfile"),
+            text: fill(DOCKERFILE),
+        },
+        Planned {
+            path: root.join(".dockerignore"),
+            text: DOCKERIGNORE.to_string(),
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_name_the_package() {
+        let files = planned(Path::new("/p"), "cloud", "spaceflights");
+        assert_eq!(files[0].path, Path::new("/p/conf/cloud/argo.yml"));
+        assert!(files[0].text.contains("registry.example.com/spaceflights"));
+        assert!(files[1].text.contains("WORKDIR /home/kedro/spaceflights"));
+        assert!(files.iter().all(|f| !f.text.contains("{{package_name}}")));
+    }
+}

@@ -1,0 +1,114 @@
+//! The binary's error type: what went wrong, at this layer, plus hints.
+
+use std::path::PathBuf;
+
+use crate::discover::PythonSource;
+
+/// Everything a command can fail with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub(crate) enum CliError {
+    /// No Kedro project above the working directory.
+    #[error("no Kedro project found in `{}` or any parent directory", start.display())]
+    ProjectNotFound {
+        /// Where the search started.
+        start: PathBuf,
+    },
+    /// `--project` is not a Kedro project.
+    #[error("`{}` is not a Kedro project (no pyproject.toml with a [tool.kedro] table)", dir.display())]
+    NotAKedroProject {
+        /// The directory given.
+        dir: PathBuf,
+    },
+    /// The interpreter could not be started.
+    #[error("could not run the Python interpreter `{}` ({origin})", python.display())]
+    PythonNotRunnable {
+        /// The interpreter.
+        python: PathBuf,
+        /// Where the choice came from.
+        origin: PythonSource,
+        /// Why it could not start.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The interpreter lacks Kedro or `argo_kedro`.
+    #[error("the Python interpreter `{}` ({origin}) has no module `{module}`", python.display())]
+    PythonMissingModule {
+        /// The interpreter.
+        python: PathBuf,
+        /// Where the choice came from.
+        origin: PythonSource,
+        /// `kedro` or `argo_kedro`.
+        module: &'static str,
+    },
+    /// The exporter ran and failed.
+    #[error("could not read the Kedro project for env `{env}`: {message}")]
+    ExportFailed {
+        /// The Kedro env.
+        env: String,
+        /// The exporter's own one-line message.
+        message: String,
+    },
+    /// The exporter printed something that is not UTF-8.
+    #[error("the exporter printed output that is not UTF-8")]
+    ExporterOutputNotUtf8,
+    /// The exporter's output is not a valid IR.
+    #[error("the exporter's output is not a pipeline IR this argo-kedro can read")]
+    Ir(#[source] kedro_graph::IrError),
+    /// A pipeline's graph is invalid.
+    #[error("pipeline `{pipeline}` is not a valid Kedro pipeline graph")]
+    Graph {
+        /// The registered pipeline name.
+        pipeline: String,
+        /// What is wrong with it.
+        #[source]
+        source: kedro_graph::GraphError,
+    },
+    /// Writing a file failed.
+    #[error("could not write `{}`", path.display())]
+    WriteFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Writing the output failed.
+    #[error("could not write to standard output")]
+    Stdout(#[source] std::io::Error),
+    /// The working directory is unreadable.
+    #[error("could not read the current directory")]
+    CurrentDir(#[source] std::io::Error),
+}
+
+impl CliError {
+    /// 1 for errors the user can fix, 2 for internal ones.
+    pub(crate) fn exit_code(&self) -> u8 {
+        match self {
+            CliError::ExporterOutputNotUtf8 => 2,
+            _ => 1,
+        }
+    }
+
+    /// How to fix it, when we know.
+    pub(crate) fn hints(&self) -> Vec<String> {
+        match self {
+            CliError::ProjectNotFound { .. } | CliError::NotAKedroProject { .. } => vec![
+                "run argo-kedro inside a Kedro project, or pass --project DIR".into(),
+            ],
+            CliError::PythonNotRunnable { .. } => vec![
+                "pass --python PATH or set ARGO_KEDRO_PYTHON to the interpreter of the project's virtual environment".into(),
+            ],
+            CliError::PythonMissingModule { module, .. } => vec![
+                format!(
+                    "install it into that interpreter (`pip install {}`), or choose the project's interpreter with --python PATH",
+                    if *module == "kedro" { "kedro" } else { "argo-kedro" }
+                ),
+            ],
+            CliError::Ir(_) => vec![
+                "the argo_kedro Python package and the argo-kedro binary must come from the same release; reinstall argo-kedro".into(),
+            ],
+            _ => Vec::new(),
+        }
+    }
+}

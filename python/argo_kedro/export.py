@@ -1,0 +1,315 @@
+"""``python -m argo_kedro.export``: print a Kedro project's pipeline IR as JSON on stdout.
+
+Usage: ``python -m argo_kedro.export --env ENV [--pipeline NAME] [--project DIR] [--indent N]``.
+
+Only the JSON document goes to stdout; Kedro's logging and anything the project prints go to
+stderr. A user error (not a Kedro project, a missing env, an unknown pipeline, an invalid
+``argo.yml``, a pipeline that fails to import) is one ``error: ...`` line on stderr and exit code
+1; an unexpected failure is one line and exit code 2 (``ARGO_KEDRO_DEBUG=1`` adds the traceback).
+
+It does only what it needs: no ``KedroSession`` (no git call, no session store, no hooks), no
+dataset objects and no credentials (catalog facts come from the catalog configuration).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import traceback
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from argo_kedro._ir import IR_FORMAT, IR_VERSION, ExportError
+
+ARGO_PATTERNS = ["argo*", "argo*/**", "**/argo*"]
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m argo_kedro.export",
+        description="Print the pipeline IR of a Kedro project (docs/ir.md) as JSON on stdout.",
+    )
+    parser.add_argument(
+        "-e",
+        "--env",
+        default=None,
+        help="Kedro env to read the catalog, parameters and argo.yml for "
+        "(default: $KEDRO_ENV, else the project's default run env)",
+    )
+    parser.add_argument(
+        "-p", "--pipeline", default=None, help="export only this registered pipeline"
+    )
+    parser.add_argument(
+        "--project", default=None, help="project directory (default: walk up from the cwd)"
+    )
+    parser.add_argument("--indent", type=int, default=None, help="indent the JSON output")
+    return parser.parse_args(argv)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(part.strip() for part in str(text).splitlines() if part.strip())
+
+
+def _find_project(start: str | None) -> Path:
+    from kedro.utils import find_kedro_project
+
+    here = Path(start or os.getcwd()).expanduser().resolve()
+    if not here.is_dir():
+        raise ExportError(f"project directory {here} does not exist; pass an existing --project")
+    root = find_kedro_project(here)
+    if root is None:
+        raise ExportError(
+            f"{here} is not inside a Kedro project (no pyproject.toml with a [tool.kedro] "
+            "section here or above); run from the project directory or pass --project DIR"
+        )
+    return Path(root)
+
+
+def _user_frame(exc: BaseException, root: Path) -> str:
+    """`` (at file:line)`` of the innermost traceback frame inside the project, if any."""
+    where = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if path.is_absolute() and root in path.parents:
+            where = f" (at {path.relative_to(root)}:{frame.lineno})"
+    if isinstance(exc, SyntaxError) and exc.filename:
+        path = Path(exc.filename)
+        shown = path.relative_to(root) if root in path.parents else path
+        where = f" (at {shown}:{exc.lineno})"
+    return where
+
+
+def _bootstrap(root: Path) -> Any:
+    from kedro.framework.startup import bootstrap_project
+
+    try:
+        return bootstrap_project(root)
+    except Exception as exc:
+        raise ExportError(
+            f"cannot load the Kedro project at {root}: {type(exc).__name__}: "
+            f"{_one_line(str(exc))}{_user_frame(exc, root)}"
+        ) from exc
+
+
+def _config_loader(root: Path, env: str | None) -> tuple[Any, str]:
+    from kedro.framework.project import settings
+
+    conf_source = root / settings.CONF_SOURCE
+    loader_args = dict(settings.CONFIG_LOADER_ARGS)
+    env = env or os.environ.get("KEDRO_ENV") or loader_args.get("default_run_env") or "local"
+    if conf_source.is_dir() and not (conf_source / env).is_dir():
+        available = sorted(p.name for p in conf_source.iterdir() if p.is_dir())
+        raise ExportError(
+            f"Kedro env {env!r} not found: no directory {settings.CONF_SOURCE}/{env} in {root} "
+            f"(available envs: {', '.join(available) or 'none'}); pass an existing --env or "
+            f"create {settings.CONF_SOURCE}/{env}/"
+        )
+    try:
+        loader = settings.CONFIG_LOADER_CLASS(
+            conf_source=str(conf_source), env=env, runtime_params={}, **loader_args
+        )
+    except Exception as exc:
+        raise ExportError(
+            f"cannot create the config loader for env {env!r}: {_one_line(str(exc))}"
+        ) from exc
+    with contextlib.suppress(AttributeError, TypeError):
+        loader.config_patterns["argo"] = ARGO_PATTERNS
+    return loader, env
+
+
+def _load(loader: Any, key: str, env: str, what: str) -> Any:
+    from kedro.config import MissingConfigException
+
+    try:
+        return loader[key]
+    except (MissingConfigException, KeyError):
+        return None
+    except Exception as exc:
+        raise ExportError(
+            f"invalid {what} for env {env!r}: {_one_line(str(exc))}; fix the file and retry"
+        ) from exc
+
+
+def _argo_files(loader: Any, env: str) -> str:
+    conf = Path(str(getattr(loader, "conf_source", "conf")))
+    base = getattr(loader, "base_env", None) or "base"
+    files = [p for e in dict.fromkeys([base, env]) for p in sorted((conf / e).glob("argo*"))]
+    return ", ".join(p.relative_to(conf.parent).as_posix() for p in files) or "argo.yml"
+
+
+def _has_argo_files(loader: Any, env: str) -> bool:
+    conf = Path(str(getattr(loader, "conf_source", "conf")))
+    base = getattr(loader, "base_env", None) or "base"
+    return any(any((conf / e).glob(pattern)) for e in {base, env} for pattern in ARGO_PATTERNS)
+
+
+def _argo_config(loader: Any, env: str) -> dict[str, Any] | None:
+    not_mapping = ExportError(
+        f"invalid argo.yml for env {env!r} ({_argo_files(loader, env)}): the top level must be "
+        "a mapping (namespace:, deployment:, machine_types:, ...), not a list or a scalar"
+    )
+    try:
+        config = _load(loader, "argo", env, f"argo.yml ({_argo_files(loader, env)})")
+    except ExportError as exc:
+        if any(s in str(exc) for s in ("ListConfig", "DictConfig", "Invalid loaded object type")):
+            raise not_mapping from exc
+        raise
+    if config is None or (config == {} and not _has_argo_files(loader, env)):
+        return None  # Kedro returns {} rather than raising when only base is read
+    if not isinstance(config, dict):
+        raise not_mapping
+    return config
+
+
+def _strip_credentials(value: Any) -> Any:
+    """The catalog config without any ``credentials`` entry (never resolved, never needed)."""
+    if isinstance(value, dict):
+        return {k: _strip_credentials(v) for k, v in value.items() if k != "credentials"}
+    if isinstance(value, list):
+        return [_strip_credentials(v) for v in value]
+    return value
+
+
+def _catalog_resolver(loader: Any, env: str) -> Any:
+    from kedro.io.catalog_config_resolver import DEFAULT_RUNTIME_PATTERN, CatalogConfigResolver
+
+    config = _load(loader, "catalog", env, "catalog configuration") or {}
+    try:
+        return CatalogConfigResolver(
+            config=_strip_credentials(config), default_runtime_patterns=DEFAULT_RUNTIME_PATTERN
+        )
+    except Exception as exc:
+        raise ExportError(
+            f"invalid catalog configuration for env {env!r}: {_one_line(str(exc))}"
+        ) from exc
+
+
+def _pipelines(root: Path, package: str, only: str | None) -> dict[str, Any]:
+    from kedro.framework.project import pipelines
+
+    def load(requested: list[str] | None) -> tuple[dict[str, Any], str | None]:
+        """The loaded pipelines, and the first import failure ``find_pipelines`` warned about."""
+        set_requested = getattr(pipelines, "set_requested", None)
+        if set_requested is not None:
+            set_requested(requested)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                loaded = dict(pipelines.items())
+            except Exception as exc:
+                raise ExportError(
+                    f"cannot load the pipelines of {package!r}: {type(exc).__name__}: "
+                    f"{_one_line(str(exc))}{_user_frame(exc, root)}; fix the pipeline code"
+                ) from exc
+        failure = None
+        for item in caught:
+            message = str(item.message)
+            if message.startswith("An error occurred while importing"):
+                head, _, tb_text = message.partition("\n\n")
+                lines = [line for line in tb_text.splitlines() if line.strip()]
+                cause = f" Cause: {lines[-1].strip()}" if lines else ""
+                failure = failure or f"{_one_line(head)}{cause}; fix the pipeline code"
+            elif requested is None:
+                warnings.showwarning(item.message, item.category, item.filename, item.lineno)
+        return loaded, failure
+
+    if only is not None:
+        # Fast path: import only the requested pipeline package (as `kedro run --pipelines`).
+        loaded, failure = load([only])
+        if only in loaded and failure is None:
+            return {only: loaded[only]}
+    loaded, failure = load(None)
+    if failure is not None:
+        raise ExportError(failure)
+    if only is None:
+        return loaded
+    if only not in loaded:
+        names = ", ".join(sorted(loaded)) or "none"
+        raise ExportError(
+            f"pipeline {only!r} is not registered in {package}.pipeline_registry "
+            f"(registered: {names}); pass one of these to --pipeline"
+        )
+    return {only: loaded[only]}
+
+
+def build_ir(project: str | None, env: str | None, pipeline: str | None) -> dict[str, Any]:
+    """The IR document of the project at (or above) ``project`` for ``env``."""
+    import kedro
+    from kedro.pipeline import Pipeline
+
+    from argo_kedro import __version__
+    from argo_kedro._ir import dataset_ir, dataset_names, parameter_keys, pipeline_ir
+
+    root = _find_project(project)
+    metadata = _bootstrap(root)
+    loader, env = _config_loader(root, env)
+    config = _argo_config(loader, env)
+    resolver = _catalog_resolver(loader, env)
+    params = _load(loader, "parameters", env, "parameters") or {}
+    selected = _pipelines(root, metadata.package_name, pipeline)
+    exported = []
+    for name in sorted(selected):
+        pipe = selected[name]
+        if not isinstance(pipe, Pipeline):
+            raise ExportError(
+                f"pipeline {name!r} of {metadata.package_name}.pipeline_registry is a "
+                f"{type(pipe).__name__}, not a kedro Pipeline; fix register_pipelines()"
+            )
+        exported.append(pipeline_ir(name, pipe))
+    return {
+        "format": IR_FORMAT,
+        "version": IR_VERSION,
+        "project": {
+            "name": metadata.project_name,
+            "package_name": metadata.package_name,
+            "kedro_version": kedro.__version__,
+            "argo_kedro_version": __version__,
+            "env": env,
+        },
+        "pipelines": exported,
+        "datasets": [dataset_ir(n, resolver) for n in dataset_names(selected.values())],
+        "parameters": sorted(parameter_keys(params)),
+        "config": config,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = _parse_args(argv)
+    out = sys.stdout
+    os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            document = build_ir(args.project, args.env, args.pipeline)
+        text = json.dumps(document, indent=args.indent, ensure_ascii=False)
+    except ExportError as exc:
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("ARGO_KEDRO_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"error: internal error while exporting: {type(exc).__name__}: {_one_line(str(exc))} "
+            "(set ARGO_KEDRO_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        out.write(text + "\n")
+        out.flush()
+    except BrokenPipeError:
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

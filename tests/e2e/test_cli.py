@@ -1,0 +1,103 @@
+"""End-to-end tests of the installed `argo-kedro` binary and `kedro argo` (real Kedro).
+
+They need the repository installed in the running interpreter's environment
+(`scripts/setup.sh` does it): the binary is looked up next to the interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if (p / "pyproject.toml").exists())
+
+
+def binary() -> str:
+    found = Path(sysconfig.get_path("scripts")) / "argo-kedro"
+    if not found.exists():
+        pytest.fail(f"argo-kedro is not installed next to {sys.executable}: run scripts/setup.sh")
+    return str(found)
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "1", "ARGO_KEDRO_PYTHON": sys.executable}
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def envs(project: Path) -> list[str]:
+    return sorted(p.name for p in (project / "conf").iterdir() if p.is_dir() and p.name != "local")
+
+
+@pytest.mark.parametrize("project", EXAMPLES, ids=lambda p: p.name)
+def test_export_loads_every_example_in_every_env(project: Path) -> None:
+    for env in envs(project):
+        out = run([binary(), "export", "-e", env, "--format", "json"], project)
+        assert out.returncode == 0, out.stderr
+        ir = json.loads(out.stdout)
+        assert ir["project"]["env"] == env
+        names = {n["name"] for p in ir["pipelines"] for n in p["nodes"]}
+        assert names, f"{project.name} ({env}) exported no nodes"
+
+
+def test_binary_and_python_exporter_agree() -> None:
+    project = EXAMPLES[0]
+    via_binary = run([binary(), "export", "-e", "base", "--format", "json"], project)
+    via_python = run([sys.executable, "-m", "argo_kedro.export", "--env", "base"], project)
+    assert via_binary.returncode == 0 and via_python.returncode == 0, via_binary.stderr
+    assert json.loads(via_binary.stdout) == json.loads(via_python.stdout)
+
+
+def test_kedro_argo_forwards_arguments_and_exit_code() -> None:
+    project = EXAMPLES[0]
+    ok = run([str(Path(sys.executable).with_name("kedro")), "argo", "export", "-e", "base"], project)
+    assert ok.returncode == 0, ok.stderr
+    assert "pipeline __default__" in ok.stdout
+    bad = run([str(Path(sys.executable).with_name("kedro")), "argo", "export", "-e", "nope"], project)
+    assert bad.returncode == 1
+    assert "nope" in bad.stderr
+
+
+def test_errors_are_one_clear_message(tmp_path: Path) -> None:
+    project = EXAMPLES[0]
+    missing_env = run([binary(), "export", "-e", "does-not-exist"], project)
+    assert missing_env.returncode == 1
+    assert "error:" in missing_env.stderr and "does-not-exist" in missing_env.stderr
+    assert "Traceback" not in missing_env.stderr
+
+    wrong_python = run([binary(), "--python", str(tmp_path / "nopython"), "export"], project)
+    assert wrong_python.returncode == 1
+    assert "nopython" in wrong_python.stderr and "hint:" in wrong_python.stderr
+
+    not_a_project = run([binary(), "export"], tmp_path)
+    assert not_a_project.returncode == 1
+    assert "no Kedro project found" in not_a_project.stderr
+
+
+def test_init_writes_files_and_keeps_them_without_force(tmp_path: Path) -> None:
+    project = tmp_path / "copy"
+    shutil.copytree(EXAMPLES[0], project, ignore=shutil.ignore_patterns("data", "logs"))
+    (project / "conf" / "base" / "argo.yml").unlink()
+    first = run([binary(), "init"], project)
+    assert first.returncode == 0, first.stderr
+    written = (project / "conf" / "base" / "argo.yml").read_text()
+    assert "default_machine_type: default" in written
+    assert (project / "Dockerfile").exists() and (project / ".dockerignore").exists()
+
+    (project / "Dockerfile").write_text("# mine\n")
+    second = run([binary(), "init"], project)
+    assert second.returncode == 0
+    assert "--force" in second.stderr
+    assert (project / "Dockerfile").read_text() == "# mine\n"
+
+    forced = run([binary(), "init", "--force", "--env", "cloud"], project)
+    assert forced.returncode == 0
+    assert (project / "Dockerfile").read_text() != "# mine\n"
+    assert (project / "conf" / "cloud" / "argo.yml").exists()
