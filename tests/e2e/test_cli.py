@@ -57,10 +57,11 @@ def test_binary_and_python_exporter_agree() -> None:
 
 def test_kedro_argo_forwards_arguments_and_exit_code() -> None:
     project = EXAMPLES[0]
-    ok = run([str(Path(sys.executable).with_name("kedro")), "argo", "export", "-e", "base"], project)
+    kedro = str(Path(sys.executable).with_name("kedro"))
+    ok = run([kedro, "argo", "export", "-e", "base"], project)
     assert ok.returncode == 0, ok.stderr
     assert "pipeline __default__" in ok.stdout
-    bad = run([str(Path(sys.executable).with_name("kedro")), "argo", "export", "-e", "nope"], project)
+    bad = run([kedro, "argo", "export", "-e", "nope"], project)
     assert bad.returncode == 1
     assert "nope" in bad.stderr
 

@@ -45,6 +45,11 @@ pub(crate) enum Command {
     ///
     /// Never prompts; an existing file is kept unless `--force` is given.
     Init(InitArgs),
+    /// Check Argo manifests: Argo's JSON Schema plus the rules of `argo lint --strict`.
+    ///
+    /// Prints one line per finding (`FILE:PATH: severity[rule]: message`) and exits 1
+    /// when any finding is an error.
+    Lint(LintArgs),
 }
 
 impl Command {
@@ -53,6 +58,7 @@ impl Command {
         match self {
             Command::Export(args) => args.format == ExportFormat::Json,
             Command::Init(_) => false,
+            Command::Lint(args) => args.format == LintFormat::Json,
         }
     }
 }
@@ -89,4 +95,27 @@ pub(crate) struct InitArgs {
     /// Overwrite files that exist.
     #[arg(short, long)]
     pub(crate) force: bool,
+}
+
+/// Arguments of `lint`.
+#[derive(Debug, Args)]
+pub(crate) struct LintArgs {
+    /// Manifest files (YAML, several documents allowed, or JSON); `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    pub(crate) format: LintFormat,
+    /// Accept fields Argo does not define (they are errors by default, as `argo lint --strict`).
+    #[arg(long)]
+    pub(crate) no_strict: bool,
+}
+
+/// Output format of `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LintFormat {
+    /// One line per finding.
+    Text,
+    /// One JSON array of documents with their findings.
+    Json,
 }

@@ -64,6 +64,23 @@ pub(crate) enum CliError {
         #[source]
         source: kedro_graph::GraphError,
     },
+    /// Reading an input file failed.
+    #[error("could not read `{}`", path.display())]
+    ReadFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `lint` found errors.
+    #[error("{errors} lint error(s) in {files} file(s)")]
+    LintFailed {
+        /// How many findings are errors.
+        errors: usize,
+        /// In how many files.
+        files: usize,
+    },
     /// Writing a file failed.
     #[error("could not write `{}`", path.display())]
     WriteFile {
@@ -76,6 +93,9 @@ pub(crate) enum CliError {
     /// Writing the output failed.
     #[error("could not write to standard output")]
     Stdout(#[source] std::io::Error),
+    /// Serialising output failed (a bug).
+    #[error("could not serialise the output")]
+    Serialize(#[source] serde_json::Error),
     /// The working directory is unreadable.
     #[error("could not read the current directory")]
     CurrentDir(#[source] std::io::Error),
@@ -85,7 +105,7 @@ impl CliError {
     /// 1 for errors the user can fix, 2 for internal ones.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
-            CliError::ExporterOutputNotUtf8 => 2,
+            CliError::ExporterOutputNotUtf8 | CliError::Serialize(_) => 2,
             _ => 1,
         }
     }
