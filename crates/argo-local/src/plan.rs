@@ -1,0 +1,320 @@
+//! [`Plan`]: a workflow checked and flattened into tasks, ready to run.
+
+use std::collections::{BTreeMap, HashMap};
+
+use argo_model::{Template, Workflow};
+
+use crate::depends::Expr;
+use crate::error::{Error, Result};
+use crate::flatten::{Builder, topo_leaves};
+use crate::{RunOptions, TaskName, Warning, WarningKind, check};
+
+/// One DAG instance: the entrypoint's DAG, or the DAG of a task whose template is a DAG.
+#[derive(Debug)]
+pub(crate) struct Scope {
+    /// Template index.
+    pub(crate) template: usize,
+    /// Its tasks (node indices).
+    pub(crate) children: Vec<usize>,
+    /// The nested-DAG task that opens it (`None` for the entrypoint).
+    pub(crate) owner: Option<usize>,
+}
+
+/// A task of some DAG: a leaf (container or script template) or a nested DAG.
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub(crate) name: TaskName,
+    /// The scope it belongs to.
+    pub(crate) scope: usize,
+    /// Template index.
+    pub(crate) template: usize,
+    /// Argument parameters (name, unrendered value).
+    pub(crate) arguments: Vec<(String, String)>,
+    /// When it may run, over sibling node indices.
+    pub(crate) gate: Option<Expr<usize>>,
+    /// The scope it opens, for a nested DAG.
+    pub(crate) inner: Option<usize>,
+    pub(crate) kedro_nodes: Vec<String>,
+}
+
+/// A workflow checked and flattened into tasks: every error that can be found without running
+/// anything has been found. Build with [`Plan::new`], run with [`Plan::run`](Plan::run).
+///
+/// ```
+/// use argo_local::{Plan, RunOptions};
+/// use argo_model::Document;
+///
+/// let yaml = r#"
+/// apiVersion: argoproj.io/v1alpha1
+/// kind: Workflow
+/// metadata: {name: hello}
+/// spec:
+///   entrypoint: main
+///   templates:
+///   - name: main
+///     dag:
+///       tasks:
+///       - {name: a, template: say}
+///       - {name: b, template: say, dependencies: [a]}
+///   - name: say
+///     container: {image: busybox, command: [sh, -c, "echo hi"]}
+/// "#;
+/// let Document::Workflow(wf) = Document::from_yaml_str(yaml)?.remove(0) else { unreachable!() };
+/// let run_dir = tempfile::tempdir()?;
+/// let plan = Plan::new(&wf, RunOptions::new(".", run_dir.path()))?;
+/// assert_eq!(plan.task_names().map(|t| t.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+/// let report = plan.run(&mut |event: &argo_local::Event| eprintln!("{event:?}"))?;
+/// assert!(report.is_success());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Plan {
+    pub(crate) options: RunOptions,
+    pub(crate) workflow_name: String,
+    /// `{{workflow.*}}` values (without the `workflow.` prefix for parameters: see `globals`).
+    pub(crate) globals: BTreeMap<String, String>,
+    pub(crate) templates: Vec<Template>,
+    pub(crate) scopes: Vec<Scope>,
+    pub(crate) nodes: Vec<Node>,
+    /// Leaf node indices in a topological order.
+    pub(crate) order: Vec<usize>,
+    /// Resolved secret env values per template index (env var name -> value).
+    pub(crate) secrets: HashMap<usize, BTreeMap<String, String>>,
+    pub(crate) warnings: Vec<Warning>,
+    pub(crate) jobs: usize,
+}
+
+impl Plan {
+    /// Checks `workflow` and flattens its DAG. Fails on anything that cannot run locally
+    /// (unsupported templates, unresolvable variables, missing secrets, ...); collects what can
+    /// be left out as [`warnings`](Plan::warnings) (refused instead with `options.strict`).
+    pub fn new(workflow: &Workflow, options: RunOptions) -> Result<Self> {
+        let spec = &workflow.spec;
+        let entry = spec.entrypoint.clone().ok_or(Error::NoEntrypoint)?;
+        let mut templates = spec.templates.clone();
+        let mut by_name: HashMap<String, usize> = templates
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), i))
+            .collect();
+        let entry_idx = *by_name.get(&entry).ok_or_else(|| Error::UnknownTemplate {
+            template: entry.clone(),
+            used_by: "the entrypoint".into(),
+        })?;
+
+        let workflow_name = options.workflow_name.clone().unwrap_or_else(|| {
+            let meta = &workflow.metadata;
+            meta.name
+                .clone()
+                .unwrap_or_else(|| format!("{}local", meta.generate_name.as_deref().unwrap_or("")))
+        });
+        let globals = globals(workflow, &options, &workflow_name, &entry)?;
+
+        let mut b = Builder {
+            templates: &mut templates,
+            by_name: &mut by_name,
+            scopes: Vec::new(),
+            nodes: Vec::new(),
+        };
+        b.scopes.push(Scope {
+            template: entry_idx,
+            children: Vec::new(),
+            owner: None,
+        });
+        if b.templates[entry_idx].dag.is_some() {
+            b.expand(0, None, &mut vec![entry_idx])?;
+        } else {
+            // A single leaf entrypoint: one task named after its template.
+            let name: TaskName = entry.parse().map_err(|source| Error::InvalidTaskName {
+                template: entry.clone(),
+                source,
+            })?;
+            kind(&b.templates[entry_idx])?;
+            let arguments = b.templates[entry_idx]
+                .inputs
+                .iter()
+                .flat_map(|i| &i.parameters)
+                .filter(|p| globals.contains_key(&format!("workflow.parameters.{}", p.name)))
+                .map(|p| {
+                    (
+                        p.name.clone(),
+                        format!("{{{{workflow.parameters.{}}}}}", p.name),
+                    )
+                })
+                .collect();
+            b.nodes.push(Node {
+                name,
+                scope: 0,
+                template: entry_idx,
+                arguments,
+                gate: None,
+                inner: None,
+                kedro_nodes: Vec::new(),
+            });
+            b.scopes[0].children.push(0);
+        }
+        let (scopes, nodes) = (b.scopes, b.nodes);
+
+        let mut order = Vec::new();
+        topo_leaves(&scopes, &nodes, 0, &mut order);
+        let mut plan = Self {
+            jobs: match spec.parallelism {
+                Some(p) if p > 0 => options
+                    .jobs
+                    .get()
+                    .min(usize::try_from(p).unwrap_or(usize::MAX)),
+                _ => options.jobs.get(),
+            },
+            options,
+            workflow_name,
+            globals,
+            templates,
+            scopes,
+            nodes,
+            order,
+            secrets: HashMap::new(),
+            warnings: Vec::new(),
+        };
+        check::check(&mut plan, workflow)?;
+        if plan.options.strict && !plan.warnings.is_empty() {
+            return Err(Error::Strict {
+                warnings: plan.warnings,
+            });
+        }
+        Ok(plan)
+    }
+
+    /// What cannot run locally and is left out.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// `{{workflow.name}}` of the run.
+    pub fn workflow_name(&self) -> &str {
+        &self.workflow_name
+    }
+
+    /// The options the plan runs with.
+    pub fn options(&self) -> &RunOptions {
+        &self.options
+    }
+
+    /// The tasks that run a process, in a topological order (the order of
+    /// [`RunReport::tasks`](crate::RunReport::tasks)).
+    pub fn task_names(&self) -> impl Iterator<Item = &TaskName> {
+        self.order.iter().map(|&i| &self.nodes[i].name)
+    }
+
+    /// The Kedro nodes of task `task` (its `kedro_nodes` argument), if it is a task of the plan.
+    pub fn kedro_nodes(&self, task: &str) -> Option<&[String]> {
+        self.nodes
+            .iter()
+            .find(|n| n.name.as_str() == task)
+            .map(|n| n.kedro_nodes.as_slice())
+    }
+
+    pub(crate) fn is_dag(&self, template: usize) -> bool {
+        self.templates[template].dag.is_some()
+    }
+}
+
+/// `{{workflow.*}}` and other global values.
+fn globals(
+    wf: &Workflow,
+    options: &RunOptions,
+    name: &str,
+    entry: &str,
+) -> Result<BTreeMap<String, String>> {
+    let mut g = BTreeMap::new();
+    g.insert("workflow.name".to_owned(), name.to_owned());
+    g.insert(
+        "workflow.namespace".to_owned(),
+        wf.metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into()),
+    );
+    g.insert("workflow.uid".to_owned(), format!("local-{name}"));
+    g.insert("workflow.mainEntrypoint".to_owned(), entry.to_owned());
+    if let Some(sa) = &wf.spec.service_account_name {
+        g.insert("workflow.serviceAccountName".to_owned(), sa.clone());
+    }
+    let declared = wf
+        .spec
+        .arguments
+        .as_ref()
+        .map(|a| a.parameters.as_slice())
+        .unwrap_or_default();
+    for p in declared {
+        let value = options
+            .parameters
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == p.name)
+            .map(|(_, v)| v.clone());
+        let value = value
+            .or_else(|| p.value.as_ref().map(|v| v.as_str().to_owned()))
+            .or_else(|| {
+                p.value_from
+                    .as_ref()
+                    .and_then(|f| f.default.as_ref())
+                    .map(|v| v.as_str().to_owned())
+            })
+            .ok_or_else(|| Error::MissingWorkflowParameter {
+                name: p.name.clone(),
+            })?;
+        g.insert(format!("workflow.parameters.{}", p.name), value);
+    }
+    for (n, v) in &options.parameters {
+        g.entry(format!("workflow.parameters.{n}"))
+            .or_insert_with(|| v.clone());
+    }
+    Ok(g)
+}
+
+/// What a template is, for the runner: a leaf, or a DAG.
+pub(crate) fn kind(t: &Template) -> Result<bool> {
+    let unsupported = |feature| {
+        Err(Error::UnsupportedTemplate {
+            template: t.name.clone(),
+            feature,
+        })
+    };
+    if t.dag.is_some() {
+        return Ok(true);
+    }
+    if !t.steps.is_empty() {
+        return unsupported("steps templates");
+    }
+    if t.container_set.is_some() {
+        return unsupported("containerSet templates");
+    }
+    if t.resource.is_some() {
+        return unsupported("resource templates");
+    }
+    if t.suspend.is_some() {
+        return unsupported("suspend templates");
+    }
+    if t.http.is_some() || t.plugin.is_some() || t.data.is_some() {
+        return unsupported("http, plugin and data templates");
+    }
+    match (&t.container, &t.script) {
+        (Some(c), None) if c.command.as_ref().is_some_and(|c| !c.is_empty()) => Ok(false),
+        (None, Some(s)) if !s.command.is_empty() => Ok(false),
+        (None, None) => unsupported("templates without container, script or dag"),
+        _ => Err(Error::NoCommand {
+            template: t.name.clone(),
+        }),
+    }
+}
+
+/// Adds `kind` for `template` to `warnings` unless already there.
+pub(crate) fn warn(warnings: &mut Vec<Warning>, template: Option<&str>, kind: WarningKind) {
+    let w = Warning {
+        template: template.map(str::to_owned),
+        kind,
+    };
+    if !warnings.contains(&w) {
+        warnings.push(w);
+    }
+}
