@@ -175,10 +175,111 @@ def _strip_credentials(value: Any) -> Any:
     return value
 
 
+class _SlowPath(Exception):
+    """The fast catalog read cannot give exactly what the config loader would."""
+
+
+def _yaml_mapping(path: Path, loader_class: Any) -> dict[str, Any]:
+    """One catalog file parsed with libyaml; anything the fast read does not reproduce exactly
+    (interpolations, duplicate top-level keys, syntax errors, a top level that is not a mapping)
+    raises ``_SlowPath``, so that the config loader reads (and reports) it."""
+    import yaml
+
+    text = path.read_text(encoding="utf-8")
+    if "${" in text:
+        raise _SlowPath  # interpolations: OmegaConf resolves them
+    parser = loader_class(text)
+    try:
+        node = parser.get_single_node()
+        if node is None:
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            raise _SlowPath  # let the loader report it
+        keys = [key_node.value for key_node, _ in node.value]
+        if len(set(keys)) != len(keys):
+            raise _SlowPath  # duplicate keys: let the loader report them
+        data = parser.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise _SlowPath from exc  # let the loader report it
+    finally:
+        parser.dispose()
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise _SlowPath
+    return data
+
+
+def _fast_catalog_config(loader: Any, env: str) -> dict[str, Any] | None:
+    """The catalog configuration as ``loader["catalog"]`` would return it, read with libyaml.
+
+    Kedro's ``OmegaConfigLoader`` builds an OmegaConf tree of every catalog entry before
+    resolving it, about 0.3 ms per entry (1.4 s for 5,000 entries); the exporter only needs the
+    entries' names and types. This path is taken only when it gives the same result: the stock
+    ``OmegaConfigLoader`` on local files, the default (destructive) merge of the env over base,
+    no ``${...}`` interpolation in any catalog file, and libyaml available. It uses the loader's
+    own file discovery rules (patterns, hidden files, extensions, duplicate keys across files)
+    and drops ``_``-prefixed keys. ``None`` means: use the loader.
+    """
+    try:
+        import yaml
+        from kedro.config import OmegaConfigLoader
+    except ImportError:  # pragma: no cover - both come with Kedro
+        return None
+    loader_class = getattr(yaml, "CSafeLoader", None)
+    if (
+        loader_class is None
+        or type(loader) is not OmegaConfigLoader
+        or getattr(loader, "_protocol", None) != "file"
+        or (getattr(loader, "merge_strategy", None) or {}).get("catalog", "destructive")
+        != "destructive"
+        or "catalog" in getattr(loader, "data", {})  # set explicitly on the loader
+    ):
+        return None
+    try:
+        patterns = list(loader.config_patterns["catalog"])
+        base_env = loader.base_env
+        run_env = loader.env or loader.default_run_env
+        envs = [base_env] if run_env == base_env else [base_env, run_env]
+        merged: dict[str, Any] = {}
+        processed = 0
+        for each in envs:
+            conf_path = Path(loader.conf_source) / each
+            if not conf_path.is_dir():
+                return None
+            paths = {
+                Path(found)
+                for pattern in patterns
+                for found in loader._fs.glob(Path(f"{conf_path!s}/{pattern}").as_posix())
+                if not loader.ignore_hidden or not loader._is_hidden(found)
+            }
+            per_file = {
+                path: _yaml_mapping(path, loader_class)
+                for path in sorted(paths)
+                if loader._is_valid_config_path(path)
+            }
+            processed += len(per_file)
+            loader._check_duplicates("catalog", per_file)
+            env_config: dict[str, Any] = {}
+            for config in per_file.values():
+                env_config.update(config)
+            merged.update({k: v for k, v in env_config.items() if not k.startswith("_")})
+    except _SlowPath:
+        return None
+    except ValueError as exc:  # duplicate keys across files, as the loader reports them
+        raise ExportError(
+            f"invalid catalog configuration for env {env!r}: {_one_line(str(exc))}; "
+            "fix the file and retry"
+        ) from exc
+    except (OSError, AttributeError, TypeError, KeyError):
+        return None
+    return merged if processed else {}
+
+
 def _catalog_resolver(loader: Any, env: str) -> Any:
     from kedro.io.catalog_config_resolver import DEFAULT_RUNTIME_PATTERN, CatalogConfigResolver
 
-    config = _load(loader, "catalog", env, "catalog configuration") or {}
+    config = _fast_catalog_config(loader, env)
+    if config is None:
+        config = _load(loader, "catalog", env, "catalog configuration") or {}
     try:
         return CatalogConfigResolver(
             config=_strip_credentials(config), default_runtime_patterns=DEFAULT_RUNTIME_PATTERN

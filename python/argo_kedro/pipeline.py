@@ -231,10 +231,12 @@ class FusedPipeline(Pipeline):
 
 def sum_pipelines(pipelines: Iterable[Pipeline]) -> Pipeline:
     """The union of ``pipelines`` (for ``__default__``); fused groups are kept."""
-    total = Pipeline([])
+    # One Pipeline built from the union of nodes (as `+` does), not one per added pipeline:
+    # summing thousands of nodes pipeline by pipeline rebuilds a growing Pipeline each time.
+    unique: dict[KedroNode, None] = {}
     for pipe in pipelines:
-        total = total + pipe
-    return total
+        unique.update(dict.fromkeys(pipe.nodes))
+    return Pipeline(list(unique))
 
 
 def node_group(node: KedroNode) -> Group | None:

@@ -247,6 +247,7 @@ fn check_leaf(plan: &mut Plan, ti: usize) -> Result<()> {
         if e.value_from
             .as_ref()
             .is_some_and(|f| f.secret_key_ref.is_none())
+            && !crate::exec::is_workflow_label(e)
         {
             kinds.push(WarningKind::EnvSource(e.name.clone()));
         }

@@ -222,6 +222,7 @@ fn prepare(job: &Job, attempt: u32) -> Result<Attempt, TaskError> {
             (_, Some(secret)) => secret.clone(),
             (Some(v), None) => expand_k8s(&text(v)?, &env_map),
             (None, None) if e.value_from.is_none() => String::new(),
+            (None, None) if is_workflow_label(e) => r("{{workflow.name}}")?,
             (None, None) => continue,
         };
         env_map.insert(e.name.clone(), value.clone());
@@ -391,6 +392,22 @@ fn sleep_unless_cancelled(delay: Duration, flag: Option<&Arc<AtomicBool>>) {
     while Instant::now() < end && !is_cancelled(flag) {
         std::thread::sleep((end - Instant::now()).min(Duration::from_millis(50)));
     }
+}
+
+/// Whether `env` reads the pod's workflow label (`WORKFLOW_ID` in argo-kedro's templates):
+/// locally, its value is the workflow name.
+pub(crate) fn is_workflow_label(env: &k8s_openapi::api::core::v1::EnvVar) -> bool {
+    env.value_from
+        .as_ref()
+        .and_then(|from| from.field_ref.as_ref())
+        .is_some_and(|field| {
+            let path: String = field
+                .field_path
+                .chars()
+                .filter(|c| *c != '"' && *c != '\'')
+                .collect();
+            path == "metadata.labels[workflows.argoproj.io/workflow]"
+        })
 }
 
 #[cfg(test)]

@@ -47,10 +47,15 @@ pub enum WarningKind {
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.template {
-            Some(t) => write!(f, "template `{t}`: ")?,
-            None => f.write_str("workflow: ")?,
+            Some(t) => write!(f, "template `{t}`: {}", self.kind),
+            None => write!(f, "workflow: {}", self.kind),
         }
-        match &self.kind {
+    }
+}
+
+impl fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             WarningKind::Sidecars(names) => {
                 write!(f, "sidecars not started locally: {}", names.join(", "))
             }

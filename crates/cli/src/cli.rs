@@ -50,6 +50,13 @@ pub(crate) enum Command {
     /// Prints one line per finding (`FILE:PATH: severity[rule]: message`) and exits 1
     /// when any finding is an error.
     Lint(LintArgs),
+    /// Compile a pipeline into an Argo Workflow manifest (checked before it is written).
+    Compile(CompileArgs),
+    /// Show the plan: tasks with their Kedro nodes, resources, memory and crossing datasets.
+    Plan(PlanArgs),
+    /// Run the compiled workflow on this machine, as local processes (no cluster needed).
+    #[command(name = "run-local")]
+    RunLocal(RunLocalArgs),
 }
 
 impl Command {
@@ -57,8 +64,10 @@ impl Command {
     pub(crate) fn wants_json(&self) -> bool {
         match self {
             Command::Export(args) => args.format == ExportFormat::Json,
-            Command::Init(_) => false,
             Command::Lint(args) => args.format == LintFormat::Json,
+            Command::Compile(args) => args.format == ManifestFormat::Json,
+            Command::Plan(args) => args.format == PlanFormat::Json,
+            Command::Init(_) | Command::RunLocal(_) => false,
         }
     }
 }
@@ -118,4 +127,105 @@ pub(crate) enum LintFormat {
     Text,
     /// One JSON array of documents with their findings.
     Json,
+}
+
+/// What to compile: shared by `compile`, `plan`, `submit` and `run-local`.
+#[derive(Debug, Args)]
+pub(crate) struct CompileSelection {
+    /// The registered Kedro pipeline.
+    #[arg(short, long, default_value = "__default__")]
+    pub(crate) pipeline: String,
+    /// The Kedro env: its argo.yml and catalog are read, and the pods run with it.
+    #[arg(short, long, default_value = "base")]
+    pub(crate) env: String,
+    /// Image and tag of the pods, replacing `deployment.image` and `deployment.tag`.
+    #[arg(long, value_name = "IMG:TAG")]
+    pub(crate) image: Option<String>,
+    /// Kedro parameter overrides for the run, `key=value,key2=value2`.
+    #[arg(long, value_name = "K=V,...")]
+    pub(crate) params: Option<Vec<String>>,
+    /// Merge producer and consumers of a MemoryDataset that crosses tasks into one task
+    /// (instead of failing the compile).
+    #[arg(long = "memory-crossing", value_enum, default_value_t = MemoryCrossingArg::Error)]
+    pub(crate) memory_crossing: MemoryCrossingArg,
+}
+
+impl CompileSelection {
+    /// Whether crossings are fused.
+    pub(crate) fn fuse_memory_crossings(&self) -> bool {
+        self.memory_crossing == MemoryCrossingArg::Fuse
+    }
+}
+
+/// `--memory-crossing`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MemoryCrossingArg {
+    /// A MemoryDataset crossing tasks fails the compile.
+    Error,
+    /// Producer and consumers are merged into one task where possible.
+    Fuse,
+}
+
+/// Arguments of `compile`.
+#[derive(Debug, Args)]
+pub(crate) struct CompileArgs {
+    #[command(flatten)]
+    pub(crate) selection: CompileSelection,
+    /// Where to write the manifest (`-` for standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<String>,
+    /// Manifest format.
+    #[arg(long, value_enum, default_value_t = ManifestFormat::Yaml)]
+    pub(crate) format: ManifestFormat,
+}
+
+/// Manifest format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ManifestFormat {
+    /// YAML.
+    Yaml,
+    /// JSON.
+    Json,
+}
+
+/// Arguments of `plan`.
+#[derive(Debug, Args)]
+pub(crate) struct PlanArgs {
+    #[command(flatten)]
+    pub(crate) selection: CompileSelection,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub(crate) format: PlanFormat,
+}
+
+/// Output format of `plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PlanFormat {
+    /// A table of tasks.
+    Text,
+    /// The plan as JSON.
+    Json,
+    /// A Mermaid flowchart.
+    Mermaid,
+    /// A Graphviz digraph.
+    Dot,
+}
+
+/// Arguments of `run-local`.
+#[derive(Debug, Args)]
+pub(crate) struct RunLocalArgs {
+    #[command(flatten)]
+    pub(crate) selection: CompileSelection,
+    /// How many tasks run at once [default: the number of cores].
+    #[arg(short, long, value_name = "N")]
+    pub(crate) jobs: Option<std::num::NonZeroUsize>,
+    /// Where a secret comes from: `KEY=ENVVAR` (default: the variable named KEY).
+    #[arg(long, value_name = "KEY=ENVVAR")]
+    pub(crate) secret: Vec<String>,
+    /// Refuse to run when the workflow uses what cannot run locally (sidecars, volumes, ...).
+    #[arg(long)]
+    pub(crate) strict: bool,
+    /// Directory for logs and outputs of the run [default: .argo-kedro/runs/NAME in the project].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) run_dir: Option<PathBuf>,
 }

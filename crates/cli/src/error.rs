@@ -81,6 +81,60 @@ pub(crate) enum CliError {
         /// In how many files.
         files: usize,
     },
+    /// The docker client could not be started.
+    #[allow(dead_code)] // raised by `submit`, wired with the client.
+    #[error("could not run `{command}`")]
+    DockerNotRunnable {
+        /// The command line.
+        command: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A docker command failed.
+    #[allow(dead_code)] // raised by `submit`, wired with the client.
+    #[error("`{command}` failed (exit code {}){}", code.map_or_else(|| "none".to_string(), |c| c.to_string()), if stderr.is_empty() { String::new() } else { format!(":\n{stderr}") })]
+    DockerFailed {
+        /// The command line.
+        command: String,
+        /// Its exit code.
+        code: Option<i32>,
+        /// The tail of its stderr.
+        stderr: String,
+    },
+    /// `--image` is not `IMG:TAG`.
+    #[error("`{image}` is not an image reference of the form IMG:TAG")]
+    InvalidImage {
+        /// What was given.
+        image: String,
+    },
+    /// An item of `--params` is not `key=value`.
+    #[error("`{item}` in --params is not of the form key=value")]
+    InvalidParam {
+        /// The item.
+        item: String,
+    },
+    /// An item of `--secret` is not `KEY=ENVVAR`.
+    #[error("`{item}` in --secret is not of the form KEY=ENVVAR")]
+    InvalidSecret {
+        /// The item.
+        item: String,
+    },
+    /// The compile failed.
+    #[error("could not compile the pipeline")]
+    Compile(#[source] argo_fuse::FuseError),
+    /// Serialising the manifest failed (a bug).
+    #[error("could not write the manifest")]
+    Manifest(#[source] argo_model::Error),
+    /// The local run could not start.
+    #[error("could not run the workflow locally")]
+    LocalPlan(#[source] argo_local::Error),
+    /// The local run failed.
+    #[error("the local run failed: {failed}")]
+    LocalRunFailed {
+        /// Which tasks failed, with their Kedro nodes.
+        failed: String,
+    },
     /// Writing a file failed.
     #[error("could not write `{}`", path.display())]
     WriteFile {
@@ -105,7 +159,7 @@ impl CliError {
     /// 1 for errors the user can fix, 2 for internal ones.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
-            CliError::ExporterOutputNotUtf8 | CliError::Serialize(_) => 2,
+            CliError::ExporterOutputNotUtf8 | CliError::Serialize(_) | CliError::Manifest(_) => 2,
             _ => 1,
         }
     }
@@ -125,6 +179,10 @@ impl CliError {
                     if *module == "kedro" { "kedro" } else { "argo-kedro" }
                 ),
             ],
+            CliError::DockerNotRunnable { .. } => vec![
+                "install the docker client (with buildx), set ARGO_KEDRO_DOCKER to it, or pass --no-build".into(),
+            ],
+            CliError::Compile(err) => err.hints(),
             CliError::Ir(_) => vec![
                 "the argo_kedro Python package and the argo-kedro binary must come from the same release; reinstall argo-kedro".into(),
             ],

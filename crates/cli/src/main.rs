@@ -10,7 +10,9 @@ mod discover;
 mod error;
 mod exporter;
 mod fsutil;
+mod image;
 mod output;
+mod project;
 
 use std::process::ExitCode;
 

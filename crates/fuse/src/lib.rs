@@ -1,5 +1,71 @@
-//! Fusion plan and lowering of Kedro pipelines to Argo Workflows.
+//! argo-fuse: the `argo.yml` configuration, the fusion plan and the lowering of a Kedro
+//! pipeline to an Argo Workflow. Pure: no I/O, no async.
 //!
-//! Not implemented yet: this crate exists so that the workspace layout of
-//! `design.md` is in place. See the `argo-fuse` issue.
+//! - [`config`]: the typed `argo.yml` ([`Config`]), accepting every key of argo-kedro 0.1.41
+//!   with its defaults, plus the platform additions; unknown keys are errors naming the nearest
+//!   valid key.
+//! - [`names`]: DNS-1123 task and template names, deterministic and collision-free.
+//! - [`plan`]: which nodes run in which task ([`Plan`]), memory datasets per task, the
+//!   memory-crossing and cycle checks; renders as text, JSON, Mermaid and dot.
+//! - [`lower`](mod@lower): a plan to an `argo_model::Workflow` that passes strict lint and the schema.
+//! - [`compile()`]: all of it from a [`kedro_graph::Project`].
+//!
+//! ```
+//! use argo_fuse::{CompileOptions, compile};
+//!
+//! let project = kedro_graph::Project::from_json(r#"{
+//!   "format": "argo-kedro-ir", "version": 1,
+//!   "project": {"name": "Demo", "package_name": "demo", "kedro_version": "1.0.0",
+//!               "argo_kedro_version": "0.1.0", "env": "cloud"},
+//!   "pipelines": [{"name": "__default__",
+//!     "groups": [{"name": "prep", "machine_type": null, "template": null, "tags": []}],
+//!     "nodes": [
+//!       {"name": "clean", "namespace": null, "func": "m.clean", "inputs": ["raw"],
+//!        "outputs": ["tmp"], "tags": [], "machine_type": null, "template": null, "group": "prep"},
+//!       {"name": "feature", "namespace": null, "func": "m.feature", "inputs": ["tmp"],
+//!        "outputs": ["features"], "tags": [], "machine_type": null, "template": null, "group": "prep"}]}],
+//!   "datasets": [
+//!     {"name": "features", "kind": "dataset", "declared": true, "type": "pandas.ParquetDataset", "pattern": null, "memory": false},
+//!     {"name": "raw", "kind": "dataset", "declared": true, "type": "pandas.CSVDataset", "pattern": null, "memory": false},
+//!     {"name": "tmp", "kind": "dataset", "declared": false, "type": null, "pattern": null, "memory": true}],
+//!   "parameters": [],
+//!   "config": {"namespace": "argo", "deployment": {"image": "registry.example/demo"},
+//!              "runner": {"use_memory_datasets": true},
+//!              "machine_types": {"default": {"mem": 16, "cpu": 4, "num_gpu": 0}},
+//!              "default_machine_type": "default"}
+//! }"#)?;
+//! let compiled = compile(&project, &CompileOptions::default())?;
+//! let task = &compiled.plan.tasks[0];
+//! assert_eq!(task.name.as_str(), "prep");
+//! assert_eq!(task.nodes.len(), 2);
+//! assert_eq!(task.memory_datasets[0].as_str(), "tmp");
+//! assert!(compiled.plan.to_text().contains("task prep"));
+//! let yaml = argo_model::Document::from(compiled.workflow).to_yaml_string()?;
+//! assert!(yaml.contains("ARGO_KEDRO_MEMORY_DATASETS"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod compile;
+pub mod config;
+pub mod error;
+pub mod lower;
+pub mod names;
+pub mod plan;
+mod suggest;
+#[cfg(test)]
+mod testing;
+
+#[doc(inline)]
+pub use compile::{CompileOptions, Compiled, compile};
+#[doc(inline)]
+pub use config::Config;
+#[doc(inline)]
+pub use error::{CompileError, ConfigError, FuseError, LowerError, PlanError};
+#[doc(inline)]
+pub use lower::{LowerOptions, lower};
+#[doc(inline)]
+pub use names::ArgoName;
+#[doc(inline)]
+pub use plan::{MemoryCrossing, Plan, PlanOptions};

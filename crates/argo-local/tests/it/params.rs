@@ -196,3 +196,34 @@ fn a_secret_mapping_reads_another_local_variable() {
     assert!(report.is_success(), "{report:#?}");
     assert_eq!(f.read("token.txt"), format!("{home}\n"));
 }
+
+/// argo-kedro's templates set `WORKFLOW_ID` from the pod's workflow label: locally it is the
+/// workflow name, with no warning.
+#[test]
+fn the_workflow_label_field_ref_is_the_workflow_name() {
+    let f = Fixture::new();
+    let yaml = r#"
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {name: wf-id}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - {name: run, template: leaf}
+  - name: leaf
+    container:
+      image: unused
+      command: [sh, -c, 'echo "$WORKFLOW_ID" > id.txt']
+      env:
+      - name: WORKFLOW_ID
+        valueFrom:
+          fieldRef: {fieldPath: "metadata.labels['workflows.argoproj.io/workflow']"}
+"#;
+    let (report, _) = crate::run(&workflow(yaml), f.options());
+    assert!(report.is_success(), "{report:#?}");
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert_eq!(f.read("id.txt"), "wf-id\n");
+}

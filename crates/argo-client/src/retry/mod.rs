@@ -1,0 +1,375 @@
+//! Argo's retry in place (`FormulateRetryWorkflow`), as a pure function on a [`Workflow`] value:
+//! which nodes are reset, which are deleted (and their pods), and the workflow to write back.
+//!
+//! [`plan_retry`] does no I/O; [`Client::retry`](crate::Client::retry) deletes the pods and
+//! replaces the workflow.
+
+mod graph;
+
+use std::collections::BTreeSet;
+
+use argo_model::{
+    Condition, NodeStatus, Parameter, SuppliedValueFrom, ValueFrom, Workflow, WorkflowStatus,
+};
+use indexmap::IndexMap;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+
+use crate::error::RetryError;
+use crate::names::{NodeId, PodName};
+use crate::nodes::{self, COMPLETED_LABEL, compress_nodes, failed_or_error, hydrated_nodes};
+use crate::params::{NodeSelector, override_parameters};
+use graph::Graph;
+
+/// Argo's default `MAX_WORKFLOW_SIZE`: above it, nodes are stored compressed.
+pub const DEFAULT_MAX_WORKFLOW_SIZE: usize = 1024 * 1024;
+
+const ARCHIVING_LABEL: &str = "workflows.argoproj.io/workflow-archiving-status";
+const ACTOR_LABELS: [&str; 4] = [
+    "workflows.argoproj.io/actor",
+    "workflows.argoproj.io/actor-email",
+    "workflows.argoproj.io/actor-preferred-username",
+    "workflows.argoproj.io/action",
+];
+
+/// Options of a retry in place (`argo retry`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryOptions {
+    /// Also re-run succeeded nodes matched by [`node_field_selector`](Self::node_field_selector).
+    pub restart_successful: bool,
+    /// A field selector on nodes (`id`, `name`, `displayName`, `phase`, `templateName`,
+    /// `templateRef.name`, `templateRef.template`, `inputs.parameters.<p>.value`).
+    pub node_field_selector: Option<String>,
+    /// `NAME=VALUE` overrides of the workflow parameters.
+    pub parameters: Vec<String>,
+    /// Above this JSON size the nodes are written as `status.compressedNodes`.
+    pub max_workflow_size: usize,
+}
+
+impl Default for RetryOptions {
+    fn default() -> Self {
+        Self {
+            restart_successful: false,
+            node_field_selector: None,
+            parameters: Vec::new(),
+            max_workflow_size: DEFAULT_MAX_WORKFLOW_SIZE,
+        }
+    }
+}
+
+impl RetryOptions {
+    /// Re-runs succeeded nodes that match `selector` too.
+    #[must_use]
+    pub fn restart_successful(mut self, selector: impl Into<String>) -> Self {
+        self.restart_successful = true;
+        self.node_field_selector = Some(selector.into());
+        self
+    }
+
+    /// Sets the size above which nodes are compressed.
+    #[must_use]
+    pub fn max_workflow_size(mut self, bytes: usize) -> Self {
+        self.max_workflow_size = bytes;
+        self
+    }
+
+    /// Overrides workflow parameters (`NAME=VALUE`).
+    #[must_use]
+    pub fn parameters(mut self, parameters: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.parameters = parameters.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+/// The outcome of [`plan_retry`]: the workflow to write back and what changes.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RetryPlan {
+    /// The workflow to replace the old one with (it keeps the old `resourceVersion`).
+    pub workflow: Workflow,
+    /// Nodes kept but reset to Running (groups, Retry nodes on the path of a failed node).
+    pub reset_nodes: Vec<NodeId>,
+    /// Nodes removed (the controller re-creates them), onExit nodes included.
+    pub deleted_nodes: Vec<NodeId>,
+    /// Pods to delete before writing the workflow.
+    pub pods_to_delete: Vec<PodName>,
+}
+
+fn phase_of(wf: &Workflow) -> String {
+    wf.status
+        .as_ref()
+        .and_then(|s| s.phase.clone())
+        .unwrap_or_default()
+}
+
+/// Plans a retry in place of `wf` at time `now`, as Argo's `FormulateRetryWorkflow`.
+///
+/// ```
+/// use argo_client::{RetryError, RetryOptions, plan_retry};
+/// use argo_model::{Workflow, WorkflowStatus};
+/// use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+///
+/// let mut wf = Workflow::new("wf");
+/// wf.status = Some(WorkflowStatus { phase: Some("Running".into()), ..Default::default() });
+/// let now = Time("2024-01-01T00:00:00Z".parse()?);
+/// let err = plan_retry(&wf, &RetryOptions::default(), &now).unwrap_err();
+/// assert!(matches!(err, RetryError::Phase { .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn plan_retry(wf: &Workflow, opts: &RetryOptions, now: &Time) -> Result<RetryPlan, RetryError> {
+    let name = wf.metadata.name.clone().ok_or(RetryError::Unnamed)?;
+    let selector = NodeSelector::parse(opts.node_field_selector.as_deref().unwrap_or_default())?;
+    let phase = phase_of(wf);
+    let allowed = match phase.as_str() {
+        "Failed" | "Error" => true,
+        "Succeeded" => opts.restart_successful && !selector.is_empty(),
+        _ => false,
+    };
+    if !allowed {
+        return Err(RetryError::Phase { phase });
+    }
+    let status = wf.status.clone().unwrap_or_default();
+    if status
+        .offload_node_status_version
+        .as_deref()
+        .is_some_and(|v| !v.is_empty())
+    {
+        return Err(RetryError::Offloaded);
+    }
+    let old_nodes = hydrated_nodes(wf).map_err(|source| RetryError::Nodes { source })?;
+
+    let mut new = wf.clone();
+    reset_workflow(&mut new, status, now, &opts.parameters)?;
+
+    // Nodes to re-run: the selected ones, plus failed execution nodes with no succeeded descendant.
+    let graph = Graph::new(&old_nodes, &name)?;
+    let selected = nodes_to_rerun(&graph, &old_nodes, &selector, opts.restart_successful);
+
+    let mut to_reset = BTreeSet::new();
+    let mut to_delete = BTreeSet::new();
+    for id in graph.order() {
+        if selected.contains(id) && !to_delete.contains(id) {
+            graph.reset_path(id, &mut to_reset, &mut to_delete)?;
+        }
+    }
+    if !opts.parameters.is_empty() {
+        let groups: Vec<&str> = to_reset
+            .iter()
+            .filter(|r| !to_delete.contains(*r))
+            .filter(|r| {
+                graph
+                    .node(r)
+                    .is_some_and(|n| matches!(n.type_.as_str(), "TaskGroup" | "StepGroup"))
+            })
+            .copied()
+            .collect();
+        for r in groups {
+            to_delete.extend(graph.descendants(r));
+        }
+    }
+
+    let on_exit = format!("{name}.onExit");
+    let pods = pods_to_delete(wf, &graph, &to_delete, &on_exit);
+
+    let mut new_nodes = IndexMap::new();
+    let mut reset_ids = Vec::new();
+    let mut deleted_ids = Vec::new();
+    for (id, n) in &old_nodes {
+        if to_delete.contains(id.as_str()) || n.name.starts_with(&on_exit) {
+            deleted_ids.push(id.clone());
+            continue;
+        }
+        let mut kept = n.clone();
+        if to_reset.contains(id.as_str()) {
+            reset_node(&mut kept, now);
+            reset_ids.push(id.clone());
+        }
+        kept.children.retain(|c| !to_delete.contains(c.as_str()));
+        kept.outbound_nodes
+            .retain(|c| !to_delete.contains(c.as_str()));
+        new_nodes.insert(id.clone(), kept);
+    }
+    store_nodes(&mut new, new_nodes, opts.max_workflow_size)?;
+
+    Ok(RetryPlan {
+        workflow: new,
+        reset_nodes: nodes::node_ids(reset_ids),
+        deleted_nodes: nodes::node_ids(deleted_ids),
+        pods_to_delete: pods,
+    })
+}
+
+/// Steps 5-6 of Argo's retry: the selected nodes, plus the failed execution nodes that have no
+/// succeeded descendant.
+fn nodes_to_rerun(
+    graph: &Graph<'_>,
+    old_nodes: &IndexMap<String, NodeStatus>,
+    selector: &NodeSelector,
+    restart_successful: bool,
+) -> BTreeSet<String> {
+    let mut selected: BTreeSet<String> = BTreeSet::new();
+    if restart_successful && !selector.is_empty() {
+        selected.extend(
+            old_nodes
+                .values()
+                .filter(|n| selector.matches(n))
+                .map(|n| n.id.clone()),
+        );
+    }
+    let mut by_id: Vec<&NodeStatus> = old_nodes.values().collect();
+    by_id.sort_by(|a, b| a.id.cmp(&b.id));
+    for n in by_id {
+        if !(failed_or_error(n)
+            && matches!(n.type_.as_str(), "Pod" | "Container" | "HTTP" | "Plugin"))
+        {
+            continue;
+        }
+        let mut m = n.id.as_str();
+        if n.node_flag.as_ref().and_then(|f| f.retried) == Some(true)
+            && let Some(r) = old_nodes
+                .values()
+                .find(|r| r.type_ == "Retry" && r.children.contains(&n.id))
+        {
+            m = r.id.as_str();
+        }
+        if !graph.descendant_succeeded(m, &selected) {
+            selected.insert(n.id.clone());
+        }
+    }
+
+    selected
+}
+
+/// Step 12: the pods of deleted Pod nodes and of the whole onExit subtree.
+fn pods_to_delete(
+    wf: &Workflow,
+    graph: &Graph<'_>,
+    to_delete: &BTreeSet<&str>,
+    on_exit: &str,
+) -> Vec<PodName> {
+    let old_nodes = graph.nodes;
+    let mut pods: Vec<PodName> = Vec::new();
+    let mut push_pod = |p: PodName| {
+        if !pods.contains(&p) {
+            pods.push(p);
+        }
+    };
+    for (id, n) in old_nodes {
+        if to_delete.contains(id.as_str()) && n.type_ == "Pod" {
+            push_pod(nodes::pod_name(wf, n));
+        }
+    }
+    if let Some((exit_id, exit)) = old_nodes.iter().find(|(_, n)| n.name == on_exit) {
+        push_pod(nodes::pod_name(wf, exit));
+        for d in graph.descendants(exit_id) {
+            if let Some(n) = graph.node(d) {
+                push_pod(nodes::pod_name(wf, n));
+            }
+        }
+    }
+
+    pods
+}
+
+/// `createNewRetryWorkflow`: labels, status and spec of the retried workflow, before the nodes.
+fn reset_workflow(
+    new: &mut Workflow,
+    old_status: WorkflowStatus,
+    now: &Time,
+    parameters: &[String],
+) -> Result<(), RetryError> {
+    if let Some(labels) = new.metadata.labels.as_mut() {
+        labels.remove(COMPLETED_LABEL);
+        labels.remove(ARCHIVING_LABEL);
+        for l in ACTOR_LABELS {
+            labels.remove(l);
+        }
+    }
+    let mut status = old_status;
+    upsert_completed_false(&mut status.conditions);
+    status.phase = None;
+    status.nodes = IndexMap::new();
+    status.compressed_nodes = None;
+    status.offload_node_status_version = None;
+    status.message = None;
+    status.started_at = Some(now.clone());
+    status.finished_at = None;
+    status.persistent_volume_claims = Vec::new();
+    if let Some(stored) = status.stored_workflow_template_spec.as_mut() {
+        stored.shutdown = None;
+        override_parameters(stored, parameters)?;
+    }
+    new.status = Some(status);
+    new.spec.shutdown = None;
+    if new.spec.active_deadline_seconds == Some(0) {
+        new.spec.active_deadline_seconds = None;
+    }
+    override_parameters(&mut new.spec, parameters)
+}
+
+pub(crate) fn upsert_completed_false(conditions: &mut Vec<Condition>) {
+    let cond = Condition {
+        type_: Some("Completed".into()),
+        status: Some("False".into()),
+        ..Condition::default()
+    };
+    match conditions
+        .iter_mut()
+        .find(|c| c.type_.as_deref() == Some("Completed"))
+    {
+        Some(c) => *c = cond,
+        None => conditions.push(cond),
+    }
+}
+
+/// Argo's `resetNode`.
+fn reset_node(node: &mut NodeStatus, now: &Time) {
+    if node.type_ == "Suspend"
+        && let Some(outputs) = node.outputs.as_mut()
+    {
+        for p in &mut outputs.parameters {
+            *p = Parameter {
+                name: std::mem::take(&mut p.name),
+                value_from: Some(ValueFrom {
+                    supplied: Some(SuppliedValueFrom::default()),
+                    ..ValueFrom::default()
+                }),
+                ..Parameter::default()
+            };
+        }
+    }
+    if node.phase.as_deref() != Some("Skipped") {
+        node.phase = Some("Running".into());
+    }
+    node.message = None;
+    node.started_at = Some(now.clone());
+    node.finished_at = None;
+}
+
+/// Writes `nodes` into the workflow, compressed when the workflow would exceed `max` bytes.
+fn store_nodes(
+    wf: &mut Workflow,
+    nodes: IndexMap<String, NodeStatus>,
+    max: usize,
+) -> Result<(), RetryError> {
+    let status = wf.status.get_or_insert_with(Default::default);
+    status.nodes = nodes;
+    let size = json_size(wf);
+    if size <= max {
+        return Ok(());
+    }
+    let status = wf.status.get_or_insert_with(Default::default);
+    let compressed =
+        compress_nodes(&status.nodes).map_err(|source| RetryError::Nodes { source })?;
+    status.compressed_nodes = Some(compressed);
+    status.nodes = IndexMap::new();
+    let size = json_size(wf);
+    if size > max {
+        return Err(RetryError::TooLarge { size, limit: max });
+    }
+    Ok(())
+}
+
+fn json_size(wf: &Workflow) -> usize {
+    serde_json::to_vec(wf).map_or(usize::MAX, |v| v.len())
+}

@@ -1,0 +1,39 @@
+//! `argo-kedro compile`: the Workflow manifest of a pipeline.
+
+use argo_model::Document;
+
+use crate::cli::{CompileArgs, GlobalArgs, ManifestFormat};
+use crate::error::CliError;
+use crate::{fsutil, output, project};
+
+/// `argo-kedro compile`.
+pub(crate) fn run(global: &GlobalArgs, args: &CompileArgs) -> Result<(), CliError> {
+    let (_, compiled) = project::compile(global, &args.selection)?;
+    let text = render(compiled.workflow, args.format)?;
+    match args.output.as_deref() {
+        None | Some("-") => output::stdout(&text),
+        Some(path) => {
+            fsutil::write_atomic(std::path::Path::new(path), text.as_bytes())?;
+            output::status(&format!("wrote {path}"));
+            Ok(())
+        }
+    }
+}
+
+/// The manifest as YAML or JSON text (ending in a newline).
+pub(crate) fn render(
+    workflow: argo_model::Workflow,
+    format: ManifestFormat,
+) -> Result<String, CliError> {
+    let document = Document::from(workflow);
+    let text = match format {
+        ManifestFormat::Yaml => document.to_yaml_string(),
+        ManifestFormat::Json => document.to_json_string(),
+    }
+    .map_err(CliError::Manifest)?;
+    Ok(if text.ends_with('\n') {
+        text
+    } else {
+        text + "\n"
+    })
+}

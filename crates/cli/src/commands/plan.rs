@@ -1,0 +1,22 @@
+//! `argo-kedro plan`: tasks, nodes, resources, memory and crossing datasets.
+
+use crate::cli::{GlobalArgs, PlanArgs, PlanFormat};
+use crate::error::CliError;
+use crate::{output, project};
+
+/// `argo-kedro plan`.
+pub(crate) fn run(global: &GlobalArgs, args: &PlanArgs) -> Result<(), CliError> {
+    let (_, compiled) = project::compile(global, &args.selection)?;
+    let plan = &compiled.plan;
+    let text = match args.format {
+        PlanFormat::Text => plan.to_text(),
+        PlanFormat::Json => plan.to_json(),
+        PlanFormat::Mermaid => plan.to_mermaid(),
+        PlanFormat::Dot => plan.to_dot(),
+    };
+    output::stdout(&if text.ends_with('\n') {
+        text
+    } else {
+        text + "\n"
+    })
+}

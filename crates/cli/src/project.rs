@@ -1,0 +1,127 @@
+//! Loading the Kedro project: discovery, the exporter, the IR, and the compile.
+
+use std::path::PathBuf;
+
+use argo_fuse::{CompileOptions, Compiled, LowerOptions, MemoryCrossing};
+use kedro_graph::Project;
+
+use crate::cli::{CompileSelection, GlobalArgs};
+use crate::discover::{self, Python};
+use crate::error::CliError;
+use crate::exporter::{self, ExportRequest};
+use crate::image;
+
+/// A loaded project: where it is, which interpreter read it, and its IR.
+pub(crate) struct Loaded {
+    /// The project root.
+    pub(crate) root: PathBuf,
+    /// The interpreter that ran the exporter.
+    pub(crate) python: Python,
+    /// The IR.
+    pub(crate) project: Project,
+    /// The IR as the exporter printed it.
+    pub(crate) json: String,
+}
+
+/// Runs the exporter for the project and checks every pipeline's graph.
+pub(crate) fn load(
+    global: &GlobalArgs,
+    env: &str,
+    pipeline: Option<&str>,
+) -> Result<Loaded, CliError> {
+    let cwd = std::env::current_dir().map_err(CliError::CurrentDir)?;
+    let root = discover::project_root(global.project.as_deref(), &cwd)?;
+    let python = discover::python(global.python.as_deref(), |key| std::env::var(key).ok());
+    let request = ExportRequest {
+        project: &root,
+        env,
+        pipeline,
+    };
+    let json = exporter::export(&python, &request, global.verbose > 0)?;
+    let project = Project::from_json(&json).map_err(CliError::Ir)?;
+    for pipeline in project.pipelines() {
+        pipeline.graph().map_err(|source| CliError::Graph {
+            pipeline: pipeline.name.to_string(),
+            source,
+        })?;
+    }
+    Ok(Loaded {
+        root,
+        python,
+        project,
+        json,
+    })
+}
+
+/// Loads the project for `selection` and compiles it.
+pub(crate) fn compile(
+    global: &GlobalArgs,
+    selection: &CompileSelection,
+) -> Result<(Loaded, Compiled), CliError> {
+    let loaded = load(global, &selection.env, Some(&selection.pipeline))?;
+    let mut lower = LowerOptions::default().params(parse_params(selection.params.as_deref())?);
+    if let Some(image) = &selection.image {
+        if image::ImageRef::parse(image).is_none() {
+            return Err(CliError::InvalidImage {
+                image: image.clone(),
+            });
+        }
+        lower = lower.image(image.clone());
+    } else {
+        lower = lower.random_tag(image::content_tag(&loaded.root));
+    }
+    let memory_crossing = if selection.fuse_memory_crossings() {
+        MemoryCrossing::Fuse
+    } else {
+        MemoryCrossing::Error
+    };
+    let options = CompileOptions::default()
+        .pipeline(selection.pipeline.clone())
+        .env(selection.env.clone())
+        .memory_crossing(memory_crossing)
+        .lower(lower);
+    let compiled = argo_fuse::compile(&loaded.project, &options).map_err(CliError::Compile)?;
+    Ok((loaded, compiled))
+}
+
+/// Parses `k=v,k2=v2` (also repeated flags) into pairs.
+pub(crate) fn parse_params(params: Option<&[String]>) -> Result<Vec<(String, String)>, CliError> {
+    let mut pairs = Vec::new();
+    for item in params.unwrap_or_default().iter().flat_map(|p| p.split(',')) {
+        if item.trim().is_empty() {
+            continue;
+        }
+        match item.split_once('=') {
+            Some((key, value)) if !key.trim().is_empty() => {
+                pairs.push((key.trim().to_string(), value.trim().to_string()));
+            }
+            _ => {
+                return Err(CliError::InvalidParam {
+                    item: item.to_string(),
+                });
+            }
+        }
+    }
+    Ok(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_params() {
+        let given = vec!["a=1,b.c=x".to_string(), "d=".to_string()];
+        let pairs = parse_params(Some(&given)).unwrap();
+        assert_eq!(
+            pairs,
+            [("a", "1"), ("b.c", "x"), ("d", "")].map(|(k, v)| (k.to_string(), v.to_string()))
+        );
+        assert!(parse_params(None).unwrap().is_empty());
+        let err = parse_params(Some(&["a=1,oops".to_string()])).unwrap_err();
+        assert!(
+            matches!(err, CliError::InvalidParam { ref item } if item == "oops"),
+            "{err:?}"
+        );
+    }
+}

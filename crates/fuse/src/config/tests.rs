@@ -1,0 +1,319 @@
+use serde_json::{Value, json};
+
+use super::*;
+
+/// A configuration with every key, old and new, set.
+pub(crate) fn full() -> Value {
+    json!({
+        "namespace": "argo-workflows",
+        "deployment": {
+            "image": "registry/image", "tag": "v1", "target_platform": "linux/arm64",
+            "context": ".", "dockerfile": "docker/Dockerfile", "image_pull_policy": "IfNotPresent"
+        },
+        "runner": {"use_memory_datasets": true},
+        "machine_types": {
+            "default": {"mem": 16, "cpu": 4, "num_gpu": 0},
+            "gpu": {
+                "mem": 64, "cpu": 16, "num_gpu": 1, "emph_storage": 100,
+                "node_selector": {"cloud.google.com/gke-accelerator": "nvidia-l4"},
+                "tolerations": [{"key": "dedicated", "operator": "Equal", "value": "ml",
+                                 "effect": "NoExecute", "toleration_seconds": 60}],
+                "affinity": {"nodeAffinity": {}}
+            }
+        },
+        "default_machine_type": "default",
+        "template": {
+            "templates": [{
+                "name": "neo4j",
+                "container": {
+                    "name": "kedro", "command": ["/bin/sh", "-c"],
+                    "env": [{"name": "NEO4J_HOST", "value": "bolt://127.0.0.1:7687"},
+                            {"name": "PW", "secret_ref": {"name": "s", "key": "pw", "path": "p"}}],
+                    "args": "kedro run -p \"{{inputs.parameters.pipeline}}\""
+                },
+                "outputs": {"parameters": [{"name": "out", "path": "/tmp/out"}]},
+                "sidecars": [{
+                    "name": "neo4j", "image": "neo4j:5",
+                    "env": [{"name": "PW", "secret_ref": {"name": "s", "key": "pw", "path": "p"}},
+                            {"name": "X", "value": "1"}],
+                    "volume_mounts": [{"name": "cert", "mount_path": "/cert", "read_only": false}]
+                }],
+                "volumes": [{"name": "cert", "secret_ref": {"name": "s", "key": "c", "path": "c.pem"}}]
+            }],
+            "environment": [{"name": "TOKEN", "secret_ref": {"name": "secret", "key": "TOKEN", "path": "t"}},
+                            {"name": "PLAIN", "value": "v"}],
+            "init_templates": ["neo4j"],
+            "emph_storage_mount_path": "/scratch",
+            "default_template": "kedro"
+        },
+        "retry_strategy": {"limit": 2, "retry_policy": "OnError",
+                           "backoff": {"duration": "10s", "factor": 2, "max_duration": "5m"}},
+        "retry_overrides": {"train": {"limit": 0, "retry_policy": "Always",
+                                       "backoff": {"duration": "1s", "factor": 3, "max_duration": "1m"}}},
+        "ttl_strategy": {"seconds_after_completion": 1, "seconds_after_success": 2, "seconds_after_failure": 3},
+        "pod_gc": {"strategy": "OnPodSuccess", "delete_delay_duration": "30s"},
+        "service_account": "argo-runner",
+        "labels": {"team": "ml"},
+        "annotations": {"owner": "me"},
+        "ui_link": "https://argo.example/workflows/{namespace}/{name}"
+    })
+}
+
+fn minimal() -> Value {
+    json!({
+        "namespace": "ns",
+        "deployment": {"image": "img"},
+        "runner": {"use_memory_datasets": false},
+        "machine_types": {"default": {"mem": 16, "cpu": 4, "num_gpu": 0}},
+        "default_machine_type": "default"
+    })
+}
+
+fn paths(v: &Value, prefix: &str, out: &mut Vec<String>) {
+    if let Value::Object(m) = v {
+        for (k, v) in m {
+            let p = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            out.push(p.clone());
+            // Free-form maps and pass-through objects: their keys are data, not schema.
+            if !matches!(
+                k.as_str(),
+                "labels"
+                    | "annotations"
+                    | "node_selector"
+                    | "affinity"
+                    | "retry_overrides"
+                    | "machine_types"
+            ) {
+                paths(v, &p, out);
+            } else if k == "machine_types" || k == "retry_overrides" {
+                for (_, inner) in v.as_object().into_iter().flatten() {
+                    paths(inner, &format!("{p}.*"), out);
+                }
+            }
+        }
+    } else if let Value::Array(items) = v {
+        for i in items {
+            paths(i, &format!("{prefix}[]"), out);
+        }
+    }
+}
+
+fn shape_paths(shape: &keys::Shape, prefix: &str, out: &mut Vec<String>) {
+    match shape {
+        keys::Shape::Struct(fields) => {
+            for (k, s) in *fields {
+                let p = if prefix.is_empty() {
+                    (*k).to_owned()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                out.push(p.clone());
+                shape_paths(s, &p, out);
+            }
+        }
+        keys::Shape::Map(inner) => {
+            if matches!(inner, keys::Shape::Struct(_)) {
+                shape_paths(inner, &format!("{prefix}.*"), out);
+            }
+        }
+        keys::Shape::List(inner) => shape_paths(inner, &format!("{prefix}[]"), out),
+        keys::Shape::Any => {}
+    }
+}
+
+#[test]
+fn every_key_round_trips_and_the_key_tree_matches_serde() {
+    let config = Config::from_value(full()).expect("full config parses");
+    let back = serde_json::to_value(&config).expect("serialises");
+    let mut want = Vec::new();
+    paths(&full(), "", &mut want);
+    let mut got = Vec::new();
+    paths(&back, "", &mut got);
+    let mut tree = Vec::new();
+    shape_paths(&keys::ROOT, "", &mut tree);
+    for list in [&mut want, &mut got, &mut tree] {
+        list.sort();
+        list.dedup();
+    }
+    assert_eq!(got, want, "serialisation drops or adds keys");
+    assert_eq!(tree, want, "keys.rs and the serde structs disagree");
+}
+
+#[test]
+fn defaults_are_those_of_0_1_41() {
+    let mut v = minimal();
+    v.as_object_mut().map(|m| m.remove("runner"));
+    let c = Config::from_value(v).expect("parses");
+    assert_eq!(c.deployment.tag, "latest");
+    assert_eq!(c.deployment.target_platform, "linux/amd64");
+    assert_eq!(c.deployment.context, "./");
+    assert_eq!(c.deployment.dockerfile, "Dockerfile");
+    assert_eq!(c.deployment.image_pull_policy, ImagePullPolicy::Always);
+    assert!(!c.runner.use_memory_datasets);
+    assert_eq!(c.machine_types["default"].emph_storage, 10);
+    assert_eq!(c.template, TemplateConfig::default());
+    assert_eq!(c.template.emph_storage_mount_path, "/data");
+    assert_eq!(c.template.default_template.as_str(), "kedro");
+    assert!(c.retry_strategy.is_none() && c.ui_link.is_none());
+}
+
+#[test]
+fn reads_the_0_1_41_readme_config() {
+    let yaml = r#"
+namespace: argo-workflows
+deployment:
+  image: registry/image
+  tag: ${ka.random:}
+runner:
+  use_memory_datasets: true
+machine_types:
+  default: {mem: 16, cpu: 4, num_gpu: 0}
+  g2-standard-4: {mem: "16", cpu: 4.0, num_gpu: 1}
+default_machine_type: default
+template:
+  environment:
+    - name: TOKEN
+      secret_ref: {name: secret, key: TOKEN}
+  templates:
+    - name: neo4j
+      container:
+        name: kedro
+        command: ["/bin/sh", "-c"]
+        env:
+          - name: NEO4J_HOST
+            value: "bolt://127.0.0.1:7687"
+        args: |
+          kedro run -p "{{inputs.parameters.pipeline}}" -e "{{inputs.parameters.environment}}" -n "{{inputs.parameters.kedro_nodes}}"
+      sidecars:
+        - name: neo4j
+          image: neo4j:5.21.0-enterprise
+    - name: init-mlflow-run
+      container:
+        name: init-mlflow-run
+        command: ["python", "-c"]
+        args: |
+          print(1)
+      outputs:
+        parameters:
+          - name: mlflow_run_id
+            path: /tmp/mlflow_run_id
+  init_templates: ["init-mlflow-run"]
+"#;
+    let c = Config::from_yaml_str(yaml).expect("parses");
+    assert!(c.deployment.tag_is_random());
+    assert_eq!(c.machine_types["g2-standard-4"].mem, 16);
+    assert_eq!(c.template.templates.len(), 2);
+    assert_eq!(c.template.init_templates[0].as_str(), "init-mlflow-run");
+    assert_eq!(c.template.templates[0].sidecars[0].env, vec![]);
+}
+
+#[test]
+fn template_may_be_empty() {
+    let mut v = minimal();
+    v["template"] = Value::Null;
+    assert!(Config::from_value(v).is_ok());
+}
+
+#[test]
+fn unknown_keys_name_path_and_nearest() {
+    let mut v = minimal();
+    v["deployment"]["imgae"] = json!("x");
+    match Config::from_value(v) {
+        Err(ConfigError::UnknownKey { path, nearest }) => {
+            assert_eq!(path, "deployment.imgae");
+            assert_eq!(nearest.as_deref(), Some("image"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn type_errors_name_the_path() {
+    let mut v = minimal();
+    v["machine_types"]["default"]["cpu"] = json!("four");
+    match Config::from_value(v) {
+        Err(ConfigError::Invalid { path, .. }) => assert_eq!(path, "machine_types.default.cpu"),
+        other => panic!("{other:?}"),
+    }
+    let mut v = minimal();
+    v.as_object_mut().map(|m| m.remove("namespace"));
+    assert!(matches!(
+        Config::from_value(v),
+        Err(ConfigError::Invalid { .. })
+    ));
+    assert!(matches!(
+        Config::from_value(Value::Null),
+        Err(ConfigError::Missing)
+    ));
+    assert!(matches!(
+        Config::from_yaml_str("a: [b"),
+        Err(ConfigError::Yaml { .. })
+    ));
+}
+
+#[test]
+fn references_are_checked() {
+    let mut v = minimal();
+    v["default_machine_type"] = json!("defualt");
+    match Config::from_value(v) {
+        Err(ConfigError::UnknownMachineType { name, nearest }) => {
+            assert_eq!(name, "defualt");
+            assert_eq!(nearest, vec!["default".to_owned()]);
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut v = full();
+    v["template"]["init_templates"] = json!(["neo4k"]);
+    assert!(matches!(
+        Config::from_value(v),
+        Err(ConfigError::UnknownTemplate { ref nearest, .. }) if nearest == &["neo4j".to_owned()]
+    ));
+    let mut v = full();
+    v["template"]["default_template"] = json!("nope");
+    assert!(matches!(
+        Config::from_value(v),
+        Err(ConfigError::UnknownTemplate { .. })
+    ));
+    let mut v = full();
+    let t = v["template"]["templates"][0].clone();
+    v["template"]["templates"] = json!([t.clone(), t]);
+    assert!(matches!(
+        Config::from_value(v),
+        Err(ConfigError::DuplicateTemplate { .. })
+    ));
+}
+
+#[test]
+fn env_needs_exactly_one_source() {
+    let mut v = full();
+    v["template"]["environment"] =
+        json!([{"name": "A", "value": "x", "secret_ref": {"name": "s", "key": "k"}}]);
+    match Config::from_value(v) {
+        Err(ConfigError::EnvVar { path, name }) => {
+            assert_eq!(path, "template.environment[0]");
+            assert_eq!(name, "A");
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut v = full();
+    v["template"]["templates"][0]["sidecars"][0]["env"] = json!([{"name": "B"}]);
+    assert!(matches!(
+        Config::from_value(v),
+        Err(ConfigError::EnvVar { .. })
+    ));
+}
+
+#[test]
+fn machine_type_lookup_suggests() {
+    let c = Config::from_value(full()).expect("parses");
+    assert!(c.machine_type("gpu").is_ok());
+    let err = c.machine_type("gpus").expect_err("unknown");
+    assert_eq!(
+        err.to_string(),
+        "unknown machine type `gpus`; nearest defined: `gpu`, `default`"
+    );
+}

@@ -1,0 +1,101 @@
+//! Errors of reading `argo.yml` and of name newtypes.
+
+use crate::suggest;
+
+/// A name that does not satisfy its newtype's rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {kind} name `{name}`: it is empty or contains whitespace or control characters")]
+pub struct InvalidName {
+    /// What kind of name (`machine type`, `template`, ...).
+    pub kind: &'static str,
+    /// The rejected text.
+    pub name: String,
+}
+
+fn nearest_key(nearest: Option<&String>) -> String {
+    nearest.map_or_else(String::new, |n| format!(" (nearest valid key: `{n}`)"))
+}
+
+/// Reading and checking `argo.yml`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The IR carries no `argo.yml` for this Kedro env (`config: null`).
+    #[error("the project has no argo.yml for this Kedro env (run `argo-kedro init`)")]
+    Missing,
+    /// The text is not YAML.
+    #[error("argo.yml is not valid YAML")]
+    Yaml {
+        /// The parser's error.
+        #[source]
+        source: serde_norway::Error,
+    },
+    /// A key that no version of argo.yml has.
+    #[error("unknown key `{path}` in argo.yml{}", nearest_key(nearest.as_ref()))]
+    UnknownKey {
+        /// Full path of the key (`machine_types.gpu.num_gpus`).
+        path: String,
+        /// The valid key at that place closest to it.
+        nearest: Option<String>,
+    },
+    /// A value of the wrong type or a missing required key.
+    #[error("invalid argo.yml at `{path}`")]
+    Invalid {
+        /// Path of the value (`.` for the root).
+        path: String,
+        /// What serde found wrong.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A machine type name (`default_machine_type`, a node's or a group's) that is not defined.
+    #[error(
+        "unknown machine type `{name}`; nearest defined: {}",
+        suggest::list(nearest)
+    )]
+    UnknownMachineType {
+        /// The name used.
+        name: String,
+        /// The closest names in `machine_types`.
+        nearest: Vec<String>,
+    },
+    /// A template name that is not defined.
+    #[error(
+        "unknown template `{name}` at `{key}`; nearest defined: {}",
+        suggest::list(nearest)
+    )]
+    UnknownTemplate {
+        /// Where the name was read (`template.init_templates[0]`, or a node or group).
+        key: String,
+        /// The name used.
+        name: String,
+        /// The closest template names.
+        nearest: Vec<String>,
+    },
+    /// Two custom templates with one name.
+    #[error("custom template `{name}` is defined twice in template.templates")]
+    DuplicateTemplate {
+        /// The repeated name.
+        name: String,
+    },
+    /// An environment variable with both or neither of `value` and `secret_ref`.
+    #[error(
+        "environment variable `{name}` at `{path}` needs exactly one of `value` and `secret_ref`"
+    )]
+    EnvVar {
+        /// Path of the entry.
+        path: String,
+        /// The variable's name.
+        name: String,
+    },
+}
+
+/// A string that is not a valid task or template name (see [`crate::names`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "invalid task or template name `{name}`: it must be lowercase letters, digits and `-`, \
+     start with a letter, not end with `-`, and be at most 63 characters"
+)]
+pub struct InvalidArgoName {
+    /// The rejected text.
+    pub name: String,
+}

@@ -1,0 +1,293 @@
+//! Lowering: a [`Plan`] and the [`Config`] to one `argo_model::Workflow`.
+//!
+//! The manifest is compact and deterministic:
+//! - a DAG template `pipeline` with one task per plan task (and one per init template first);
+//!   each task passes `kedro_nodes`, and `memory_datasets` and the init outputs when there are
+//!   any; dependencies come from the plan, and root tasks depend on the init tasks;
+//! - one container template per distinct (template, machine type, retry strategy) used, with
+//!   resources (requests = limits), the scratch ephemeral volume, node selector, tolerations
+//!   (GPU) and affinity on the template, never a `podSpecPatch` on a task;
+//! - `pipeline`, `environment` (and `params`) are workflow parameters; every worker template
+//!   declares the inputs `pipeline`, `environment`, `kedro_nodes`, `memory_datasets` (defaults
+//!   from the workflow parameters), so custom templates written for argo-kedro 0.1.41 resolve
+//!   `{{inputs.parameters.pipeline}}` and friends;
+//! - no random suffix: `generateName` unless a name is given.
+//!
+//! [`lower`] checks its result with `argo_model::lint` (strict) and the JSON Schema, and fails
+//! rather than return a manifest with findings.
+
+mod template;
+#[cfg(test)]
+mod tests;
+
+use argo_model::{Arguments, DagTask, DagTemplate, Document, Parameter, Template, Workflow};
+use indexmap::IndexMap;
+
+use crate::config::Config;
+use crate::error::LowerError;
+use crate::names;
+use crate::plan::Plan;
+
+/// Name of the DAG template (the entrypoint).
+pub const ENTRYPOINT: &str = "pipeline";
+/// The environment variable the runtime hook reads: comma-separated memory datasets.
+pub const MEMORY_DATASETS_ENV: &str = "ARGO_KEDRO_MEMORY_DATASETS";
+/// Label prefix of the labels the compiler sets.
+pub const LABEL_PREFIX: &str = "argo-kedro.io";
+
+/// Options of [`lower`] that do not come from `argo.yml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LowerOptions {
+    /// Image and tag (`IMG:TAG`) replacing `deployment.image` and `deployment.tag`.
+    pub image: Option<String>,
+    /// Kedro parameter overrides, passed to every task's `kedro run --params`.
+    pub params: Vec<(String, String)>,
+    /// A fixed `metadata.name`; without it the manifest uses `generateName`.
+    pub workflow_name: Option<String>,
+    /// The tag to use when `deployment.tag` is `${ka.random:}` (the CLI draws it when it
+    /// builds the image). Without it, a tag derived from the plan's hash keeps output
+    /// deterministic.
+    pub random_tag: Option<String>,
+}
+
+impl LowerOptions {
+    /// Sets [`LowerOptions::image`].
+    #[must_use]
+    pub fn image(mut self, image: impl Into<String>) -> Self {
+        self.image = Some(image.into());
+        self
+    }
+
+    /// Sets [`LowerOptions::params`].
+    #[must_use]
+    pub fn params(mut self, params: Vec<(String, String)>) -> Self {
+        self.params = params;
+        self
+    }
+
+    /// Sets [`LowerOptions::workflow_name`].
+    #[must_use]
+    pub fn workflow_name(mut self, name: impl Into<String>) -> Self {
+        self.workflow_name = Some(name.into());
+        self
+    }
+
+    /// Sets [`LowerOptions::random_tag`].
+    #[must_use]
+    pub fn random_tag(mut self, tag: impl Into<String>) -> Self {
+        self.random_tag = Some(tag.into());
+        self
+    }
+}
+
+/// The image (`IMG:TAG`) the pods run.
+pub fn image(plan: &Plan, config: &Config, options: &LowerOptions) -> String {
+    if let Some(image) = &options.image {
+        return image.clone();
+    }
+    let d = &config.deployment;
+    let tag = if d.tag_is_random() {
+        options.random_tag.clone().unwrap_or_else(|| {
+            let mut key = format!("{}\n{}\n{}", plan.project, plan.pipeline, plan.env);
+            for t in &plan.tasks {
+                key.push('\n');
+                key.push_str(t.name.as_str());
+            }
+            format!("{:016x}", names::stable_hash(&key))[..6].to_owned()
+        })
+    } else {
+        d.tag.clone()
+    };
+    format!("{}:{tag}", d.image)
+}
+
+/// Lowers `plan` to a Workflow and checks it (strict lint and JSON Schema).
+pub fn lower(plan: &Plan, config: &Config, options: &LowerOptions) -> Result<Workflow, LowerError> {
+    let image = image(plan, config, options);
+    let set = template::templates(plan, config, &image, !options.params.is_empty())?;
+
+    let mut tasks: Vec<DagTask> = Vec::with_capacity(plan.init_tasks.len() + plan.tasks.len());
+    for init in &plan.init_tasks {
+        tasks.push(DagTask {
+            name: init.name.to_string(),
+            template: Some(set.init[init.template.as_str()].clone()),
+            ..DagTask::default()
+        });
+    }
+    let init_names: Vec<String> = plan.init_tasks.iter().map(|i| i.name.to_string()).collect();
+    for (i, t) in plan.tasks.iter().enumerate() {
+        let mut params = vec![param_value(
+            "kedro_nodes",
+            &join(t.nodes.iter().map(kedro_graph::NodeName::as_str)),
+        )];
+        if !t.memory_datasets.is_empty() {
+            params.push(param_value(
+                "memory_datasets",
+                &join(
+                    t.memory_datasets
+                        .iter()
+                        .map(kedro_graph::DatasetName::as_str),
+                ),
+            ));
+        }
+        for init in &plan.init_tasks {
+            for out in &init.outputs {
+                params.push(param_value(
+                    out,
+                    &format!("{{{{tasks.{}.outputs.parameters.{out}}}}}", init.name),
+                ));
+            }
+        }
+        let dependencies = if t.depends.is_empty() {
+            init_names.clone()
+        } else {
+            t.depends.iter().map(ToString::to_string).collect()
+        };
+        tasks.push(DagTask {
+            name: t.name.to_string(),
+            template: Some(set.worker[i].clone()),
+            dependencies,
+            arguments: Some(Arguments {
+                parameters: params,
+                ..Arguments::default()
+            }),
+            ..DagTask::default()
+        });
+    }
+
+    let mut wf = match &options.workflow_name {
+        Some(name) => Workflow::new(names::workflow_name(name)),
+        None => Workflow::with_generate_name(names::generate_name(&format!(
+            "{}-{}",
+            plan.project, plan.pipeline
+        ))),
+    };
+    wf.metadata.namespace = Some(config.namespace.clone());
+    let (labels, annotations) = metadata(plan, config);
+    wf.metadata.labels = Some(labels.clone().into_iter().collect());
+    wf.metadata.annotations = Some(annotations.clone().into_iter().collect());
+    let spec = &mut wf.spec;
+    spec.entrypoint = Some(ENTRYPOINT.to_owned());
+    let mut args = vec![
+        param_value("pipeline", plan.pipeline.as_str()),
+        param_value("environment", &plan.env),
+    ];
+    if !options.params.is_empty() {
+        let joined = join(options.params.iter().map(|(k, v)| format!("{k}={v}")));
+        args.push(param_value("params", &joined));
+    }
+    spec.arguments = Some(Arguments {
+        parameters: args,
+        ..Arguments::default()
+    });
+    spec.service_account_name
+        .clone_from(&config.service_account);
+    spec.ttl_strategy = config.ttl_strategy.as_ref().map(template::ttl);
+    spec.pod_gc = config.pod_gc.as_ref().map(template::pod_gc);
+    spec.pod_metadata = Some(argo_model::Metadata {
+        labels: labels.clone(),
+        annotations: annotations.clone(),
+        ..argo_model::Metadata::default()
+    });
+    spec.workflow_metadata = Some(argo_model::WorkflowMetadata {
+        labels: IndexMap::from([("plugin".to_owned(), "argo-kedro".to_owned())]),
+        ..argo_model::WorkflowMetadata::default()
+    });
+    spec.templates.push(Template {
+        name: ENTRYPOINT.to_owned(),
+        dag: Some(DagTemplate {
+            tasks,
+            ..DagTemplate::default()
+        }),
+        ..Template::default()
+    });
+    spec.templates.extend(set.templates);
+    check(&wf)?;
+    Ok(wf)
+}
+
+/// Runs strict lint and the JSON-Schema check on `workflow`; any finding is an error.
+pub fn check(workflow: &Workflow) -> Result<(), LowerError> {
+    let doc = Document::from(workflow.clone());
+    let mut findings = argo_model::lint::lint(&doc, &argo_model::lint::LintOptions::default());
+    let value = doc
+        .to_value()
+        .map_err(|source| LowerError::Serialize { source })?;
+    findings.extend(argo_model::schema::validate(&value));
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(LowerError::Invalid { findings })
+    }
+}
+
+fn param_value(name: &str, value: &str) -> Parameter {
+    Parameter {
+        name: name.to_owned(),
+        value: Some(value.into()),
+        ..Parameter::default()
+    }
+}
+
+fn join<S: AsRef<str>>(items: impl Iterator<Item = S>) -> String {
+    let mut out = String::new();
+    for (i, s) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(s.as_ref());
+    }
+    out
+}
+
+/// Labels (project, pipeline, env, plus `labels` of argo.yml) and annotations (the exact
+/// names, plus `annotations` of argo.yml).
+fn metadata(plan: &Plan, config: &Config) -> (IndexMap<String, String>, IndexMap<String, String>) {
+    let mut labels = IndexMap::new();
+    labels.insert(
+        "app.kubernetes.io/managed-by".to_owned(),
+        "argo-kedro".to_owned(),
+    );
+    labels.insert(
+        format!("{LABEL_PREFIX}/project"),
+        label_value(&plan.project),
+    );
+    labels.insert(
+        format!("{LABEL_PREFIX}/pipeline"),
+        label_value(plan.pipeline.as_str()),
+    );
+    labels.insert(format!("{LABEL_PREFIX}/env"), label_value(&plan.env));
+    for (k, v) in &config.labels {
+        labels.insert(k.clone(), v.clone());
+    }
+    let mut annotations = IndexMap::new();
+    annotations.insert(format!("{LABEL_PREFIX}/project"), plan.project.clone());
+    annotations.insert(
+        format!("{LABEL_PREFIX}/pipeline"),
+        plan.pipeline.to_string(),
+    );
+    annotations.insert(format!("{LABEL_PREFIX}/env"), plan.env.clone());
+    for (k, v) in &config.annotations {
+        annotations.insert(k.clone(), v.clone());
+    }
+    (labels, annotations)
+}
+
+/// A Kubernetes label value for `s`: `[A-Za-z0-9._-]`, alphanumeric at both ends, ≤ 63.
+fn label_value(s: &str) -> String {
+    let mapped: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let trimmed = mapped.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    let cut = &trimmed[..trimmed.len().min(63)];
+    cut.trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_owned()
+}
