@@ -7,29 +7,12 @@ They need the repository installed in the running interpreter's environment
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if (p / "pyproject.toml").exists())
-
-
-def binary() -> str:
-    found = Path(sysconfig.get_path("scripts")) / "argo-kedro"
-    if not found.exists():
-        pytest.fail(f"argo-kedro is not installed next to {sys.executable}: run scripts/setup.sh")
-    return str(found)
-
-
-def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "1", "ARGO_KEDRO_PYTHON": sys.executable}
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+from e2e_support import EXAMPLES, binary, run
 
 
 def envs(project: Path) -> list[str]:

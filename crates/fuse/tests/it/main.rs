@@ -1,5 +1,6 @@
 //! Integration tests of argo-fuse: properties over random pipelines, and scale.
 
+mod examples;
 mod props;
 mod scale;
 
