@@ -30,6 +30,17 @@ pub(crate) struct GlobalArgs {
     /// Print more (repeat for even more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
+    /// The Kubernetes namespace [default: argo.yml's `namespace` for `submit`, else the
+    /// kubeconfig context's].
+    #[arg(short = 'n', long, global = true, value_name = "NS")]
+    pub(crate) namespace: Option<String>,
+    /// The kubeconfig file [default: `$KUBECONFIG`, else `~/.kube/config`, else the in-cluster
+    /// service account].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context [default: its current context].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub(crate) context: Option<String>,
 }
 
 /// The subcommands.
@@ -57,6 +68,30 @@ pub(crate) enum Command {
     /// Run the compiled workflow on this machine, as local processes (no cluster needed).
     #[command(name = "run-local")]
     RunLocal(RunLocalArgs),
+    /// Compile, build and push the image, and create the Workflow in the cluster.
+    ///
+    /// The image is built with `docker buildx build` and pushed under the reference the
+    /// manifest uses, unless `--no-build` or `--image` is given. `--dry-run` prints the docker
+    /// commands (stderr) and the manifest (stdout, or `-o FILE`) and contacts nothing.
+    Submit(SubmitArgs),
+    /// Retry a failed workflow: its failed nodes run again IN PLACE (Argo's retry).
+    ///
+    /// Without `--workflow-name`, the latest Failed or Error workflow of this project is used.
+    /// The image is rebuilt and pushed under the workflow's own image reference (so that the
+    /// retried pods pull the fixed code) unless `--no-rebuild`.
+    Resubmit(ResubmitArgs),
+    /// Phase, message, and per task its Kedro nodes, phase, pod, start and end.
+    Status(StatusArgs),
+    /// Follow a workflow to its end, with progress on stderr; exit 0 only if it Succeeded.
+    Watch(WatchArgs),
+    /// The main container's logs of a workflow's pods.
+    Logs(LogsArgs),
+    /// This project's workflows, newest first, with phase and duration.
+    List(ListArgs),
+    /// Stop a running workflow: no new tasks start, exit handlers still run.
+    Stop(ShutdownArgs),
+    /// Terminate a running workflow: running pods are killed, exit handlers skipped.
+    Terminate(ShutdownArgs),
 }
 
 impl Command {
@@ -67,7 +102,16 @@ impl Command {
             Command::Lint(args) => args.format == LintFormat::Json,
             Command::Compile(args) => args.format == ManifestFormat::Json,
             Command::Plan(args) => args.format == PlanFormat::Json,
-            Command::Init(_) | Command::RunLocal(_) => false,
+            Command::Submit(args) => args.format == ResultFormat::Json,
+            Command::Status(args) => args.format == ResultFormat::Json,
+            Command::List(args) => args.format == ResultFormat::Json,
+            Command::Resubmit(args) => args.format == ResultFormat::Json,
+            Command::Init(_)
+            | Command::RunLocal(_)
+            | Command::Watch(_)
+            | Command::Logs(_)
+            | Command::Stop(_)
+            | Command::Terminate(_) => false,
         }
     }
 }
@@ -228,4 +272,108 @@ pub(crate) struct RunLocalArgs {
     /// Directory for logs and outputs of the run [default: .argo-kedro/runs/NAME in the project].
     #[arg(long, value_name = "DIR")]
     pub(crate) run_dir: Option<PathBuf>,
+}
+
+/// Output format of the cluster commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub(crate) enum ResultFormat {
+    /// For people.
+    #[default]
+    Text,
+    /// One JSON document.
+    Json,
+}
+
+/// Arguments of `submit`.
+#[derive(Debug, Args)]
+pub(crate) struct SubmitArgs {
+    #[command(flatten)]
+    pub(crate) selection: CompileSelection,
+    /// Do not build and push the image (it exists already).
+    #[arg(long)]
+    pub(crate) no_build: bool,
+    /// The workflow's name [default: generated from the project and pipeline].
+    #[arg(long, value_name = "NAME")]
+    pub(crate) name: Option<String>,
+    /// Follow the workflow to its end; exit 0 only if it Succeeded.
+    #[arg(short, long)]
+    pub(crate) watch: bool,
+    /// Print the docker commands and the manifest; build nothing, contact no cluster.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// With `--dry-run`: where to write the manifest (`-` for standard output).
+    #[arg(short, long, value_name = "FILE", requires = "dry_run")]
+    pub(crate) output: Option<String>,
+    /// Output format (with `--dry-run`: JSON writes the manifest as JSON).
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: ResultFormat,
+}
+
+/// Arguments of `resubmit`.
+#[derive(Debug, Args)]
+pub(crate) struct ResubmitArgs {
+    /// The workflow [default: this project's latest Failed or Error workflow].
+    #[arg(short, long, value_name = "NAME")]
+    pub(crate) workflow_name: Option<String>,
+    /// Do not rebuild and push the image before retrying.
+    #[arg(long)]
+    pub(crate) no_rebuild: bool,
+    /// Submit a NEW workflow that skips the nodes that succeeded (memoized resubmit),
+    /// instead of retrying in place.
+    #[arg(long)]
+    pub(crate) memoized: bool,
+    /// Follow the workflow to its end; exit 0 only if it Succeeded.
+    #[arg(long)]
+    pub(crate) watch: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: ResultFormat,
+}
+
+/// Arguments of `status`.
+#[derive(Debug, Args)]
+pub(crate) struct StatusArgs {
+    /// The workflow.
+    pub(crate) name: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: ResultFormat,
+}
+
+/// Arguments of `watch`.
+#[derive(Debug, Args)]
+pub(crate) struct WatchArgs {
+    /// The workflow.
+    pub(crate) name: String,
+}
+
+/// Arguments of `logs`.
+#[derive(Debug, Args)]
+pub(crate) struct LogsArgs {
+    /// The workflow.
+    pub(crate) name: String,
+    /// Only the pod(s) running this Kedro node.
+    #[arg(long, value_name = "KEDRO_NODE")]
+    pub(crate) node: Option<String>,
+    /// Keep streaming while the containers run.
+    #[arg(short, long)]
+    pub(crate) follow: bool,
+}
+
+/// Arguments of `list`.
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// Every argo-kedro workflow of the namespace, not only this project's.
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: ResultFormat,
+}
+
+/// Arguments of `stop` and `terminate`.
+#[derive(Debug, Args)]
+pub(crate) struct ShutdownArgs {
+    /// The workflow.
+    pub(crate) name: String,
 }

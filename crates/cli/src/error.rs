@@ -82,7 +82,6 @@ pub(crate) enum CliError {
         files: usize,
     },
     /// The docker client could not be started.
-    #[allow(dead_code)] // raised by `submit`, wired with the client.
     #[error("could not run `{command}`")]
     DockerNotRunnable {
         /// The command line.
@@ -92,7 +91,6 @@ pub(crate) enum CliError {
         source: std::io::Error,
     },
     /// A docker command failed.
-    #[allow(dead_code)] // raised by `submit`, wired with the client.
     #[error("`{command}` failed (exit code {}){}", code.map_or_else(|| "none".to_string(), |c| c.to_string()), if stderr.is_empty() { String::new() } else { format!(":\n{stderr}") })]
     DockerFailed {
         /// The command line.
@@ -150,6 +148,71 @@ pub(crate) enum CliError {
     /// Serialising output failed (a bug).
     #[error("could not serialise the output")]
     Serialize(#[source] serde_json::Error),
+    /// A request to the cluster failed; the cause says why in one line.
+    #[error("could not {action}")]
+    Cluster {
+        /// What was being done, e.g. `submit the workflow`.
+        action: String,
+        /// Why (boxed: kube's errors are large).
+        #[source]
+        source: Box<argo_client::Error>,
+    },
+    /// A name given on the command line is invalid.
+    #[error("invalid {what}")]
+    InvalidName {
+        /// `--namespace`, `--name`, ...
+        what: &'static str,
+        /// Why.
+        #[source]
+        source: argo_client::NameError,
+    },
+    /// The async runtime could not start.
+    #[error("could not start the async runtime")]
+    Runtime(#[source] std::io::Error),
+    /// The workflow ended, but not in Succeeded.
+    #[error("workflow `{name}` ended in phase {phase}{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    WorkflowFailed {
+        /// The workflow.
+        name: String,
+        /// Its final phase.
+        phase: String,
+        /// Its status message.
+        message: Option<String>,
+    },
+    /// `resubmit` without a name found no failed workflow of the project.
+    #[error("no Failed or Error workflow of project `{project}` in namespace `{namespace}`")]
+    NoFailedWorkflow {
+        /// The project label value.
+        project: String,
+        /// The namespace.
+        namespace: String,
+    },
+    /// `resubmit` was asked for a workflow that did not fail.
+    #[error("workflow `{name}` is {phase}: only Failed or Error workflows can be resubmitted")]
+    NotResubmittable {
+        /// The workflow.
+        name: String,
+        /// Its phase (`(none)` when unset).
+        phase: String,
+    },
+    /// The workflow's own image could not be read from its templates.
+    #[error("cannot tell which image workflow `{name}` runs: {reason}")]
+    WorkflowImage {
+        /// The workflow.
+        name: String,
+        /// What was found.
+        reason: String,
+    },
+    /// `logs --node` named a Kedro node the workflow has no pod for.
+    #[error("workflow `{name}` has no pod running Kedro node `{node}`")]
+    NoPodForNode {
+        /// The workflow.
+        name: String,
+        /// The Kedro node.
+        node: String,
+        /// The Kedro nodes it has pods for.
+        known: Vec<String>,
+    },
     /// The working directory is unreadable.
     #[error("could not read the current directory")]
     CurrentDir(#[source] std::io::Error),
@@ -183,6 +246,26 @@ impl CliError {
                 "install the docker client (with buildx), set ARGO_KEDRO_DOCKER to it, or pass --no-build".into(),
             ],
             CliError::Compile(err) => err.hints(),
+            CliError::Cluster { source, .. } => crate::cluster::hints(source),
+            CliError::InvalidName { .. } => vec![
+                "names are lowercase letters, digits and '-', starting and ending with a letter or digit".into(),
+            ],
+            CliError::NoFailedWorkflow { .. } => vec![
+                "`argo-kedro list` shows this project's workflows; pass --workflow-name NAME, or --namespace NS".into(),
+            ],
+            CliError::NotResubmittable { .. } => vec![
+                "a Succeeded workflow needs no retry: `argo-kedro submit` starts a new run".into(),
+            ],
+            CliError::WorkflowImage { .. } => vec![
+                "pass --no-rebuild and build and push the image yourself".into(),
+            ],
+            CliError::NoPodForNode { known, .. } if !known.is_empty() => vec![format!(
+                "Kedro nodes with pods: {}",
+                known.join(", ")
+            )],
+            CliError::WorkflowFailed { name, .. } => vec![format!(
+                "`argo-kedro status {name}` shows which tasks failed, `argo-kedro logs {name} --node NODE` their logs, and `argo-kedro resubmit --workflow-name {name}` retries them"
+            )],
             CliError::Ir(_) => vec![
                 "the argo_kedro Python package and the argo-kedro binary must come from the same release; reinstall argo-kedro".into(),
             ],

@@ -58,6 +58,14 @@ pub(crate) fn compile(
     global: &GlobalArgs,
     selection: &CompileSelection,
 ) -> Result<(Loaded, Compiled), CliError> {
+    compile_with_image(global, selection).map(|(loaded, compiled, _)| (loaded, compiled))
+}
+
+/// [`compile`], plus the image reference (`IMG:TAG`) the manifest's pods run.
+pub(crate) fn compile_with_image(
+    global: &GlobalArgs,
+    selection: &CompileSelection,
+) -> Result<(Loaded, Compiled, String), CliError> {
     let loaded = load(global, &selection.env, Some(&selection.pipeline))?;
     let mut lower = LowerOptions::default().params(parse_params(selection.params.as_deref())?);
     if let Some(image) = &selection.image {
@@ -79,9 +87,10 @@ pub(crate) fn compile(
         .pipeline(selection.pipeline.clone())
         .env(selection.env.clone())
         .memory_crossing(memory_crossing)
-        .lower(lower);
+        .lower(lower.clone());
     let compiled = argo_fuse::compile(&loaded.project, &options).map_err(CliError::Compile)?;
-    Ok((loaded, compiled))
+    let image = argo_fuse::lower::image(&compiled.plan, &compiled.config, &lower);
+    Ok((loaded, compiled, image))
 }
 
 /// Parses `k=v,k2=v2` (also repeated flags) into pairs.

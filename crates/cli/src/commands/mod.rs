@@ -4,8 +4,13 @@ mod compile;
 mod export;
 mod init;
 mod lint;
+mod logs;
 mod plan;
+mod resubmit;
 mod run_local;
+mod status;
+mod submit;
+mod watch;
 
 use crate::cli::{Cli, Command};
 use crate::error::CliError;
@@ -19,5 +24,15 @@ pub(crate) fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Compile(args) => compile::run(&cli.global, args),
         Command::Plan(args) => plan::run(&cli.global, args),
         Command::RunLocal(args) => run_local::run(&cli.global, args),
+        Command::Submit(args) => submit::run(&cli.global, args),
+        Command::Resubmit(args) => resubmit::run(&cli.global, args),
+        Command::Status(args) => status::run(&cli.global, args),
+        Command::Watch(args) => watch::run(&cli.global, args),
+        Command::Logs(args) => logs::run(&cli.global, args),
+        Command::List(args) => status::list(&cli.global, args),
+        Command::Stop(args) => status::shutdown(&cli.global, args, argo_client::Shutdown::Stop),
+        Command::Terminate(args) => {
+            status::shutdown(&cli.global, args, argo_client::Shutdown::Terminate)
+        }
     }
 }

@@ -1,11 +1,9 @@
 //! The project's container image: its reference, a content-derived tag, and
 //! `docker buildx build` / `docker push`.
 
-#[allow(dead_code)] // used by `submit`, wired with the client.
 mod docker;
 mod tag;
 
-#[allow(unused_imports)] // used by `submit`, wired with the client.
 pub(crate) use docker::{Docker, DockerCommand};
 pub(crate) use tag::content_tag;
 

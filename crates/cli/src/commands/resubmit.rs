@@ -1,0 +1,237 @@
+//! `argo-kedro resubmit`: retry a failed workflow's failed nodes in place (or, with
+//! `--memoized`, submit a new run that skips the nodes that succeeded), after rebuilding and
+//! pushing the image under the workflow's own reference.
+
+use argo_client::{Client, ListOptions, ResubmitOptions, RetryOptions, WorkflowName};
+use argo_fuse::Config;
+use argo_model::Workflow;
+
+use crate::cli::{GlobalArgs, ResubmitArgs, ResultFormat};
+use crate::commands::{status, submit, watch};
+use crate::error::CliError;
+use crate::image::Docker;
+use crate::{cluster, output, project};
+
+/// `argo-kedro resubmit`.
+pub(crate) fn run(global: &GlobalArgs, args: &ResubmitArgs) -> Result<(), CliError> {
+    let given = args
+        .workflow_name
+        .as_deref()
+        .map(|n| cluster::workflow_name(n, "--workflow-name"))
+        .transpose()?;
+    let selector = if given.is_none() {
+        Some(status::project_selector(global)?)
+    } else {
+        None
+    };
+    cluster::block_on(async {
+        let client = cluster::connect(global, None).await?;
+        let wf = if let Some(name) = given {
+            client
+                .get(&name)
+                .await
+                .map_err(cluster::failed(format!("read workflow `{name}`")))?
+        } else {
+            let (selector, project) = selector.unwrap_or_default();
+            latest_failed(&client, &selector, &project).await?
+        };
+        let name = cluster::workflow_name(cluster::name_of(&wf), "workflow name")?;
+        let phase = cluster::phase(&wf);
+        if !matches!(phase, "Failed" | "Error") {
+            return Err(CliError::NotResubmittable {
+                name: name.to_string(),
+                phase: if phase.is_empty() {
+                    "(no phase yet)"
+                } else {
+                    phase
+                }
+                .to_string(),
+            });
+        }
+        let image = own_image(&wf, &name)?;
+        if args.no_rebuild {
+            output::status(&format!("not rebuilding the image (--no-rebuild): {image}"));
+        } else {
+            rebuild(global, &wf, &image)?;
+        }
+        let result = if args.memoized {
+            memoized(&client, &name, &image).await?
+        } else {
+            retry(&client, &wf, &name, &image).await?
+        };
+        match args.format {
+            ResultFormat::Json => output::stdout(&format!("{}\n", result.json))?,
+            ResultFormat::Text => output::stdout(&format!("{}\n", result.name))?,
+        }
+        if args.watch {
+            watch::follow(&client, &result.name).await?;
+        }
+        Ok(())
+    })
+}
+
+/// What the resubmit did, for stdout.
+struct Outcome {
+    /// The workflow that runs now (the same one, or the new memoized run).
+    name: WorkflowName,
+    /// `--format json`.
+    json: serde_json::Value,
+}
+
+/// This project's newest workflow in phase Failed or Error; says which it picked.
+async fn latest_failed(
+    client: &Client,
+    selector: &str,
+    project: &str,
+) -> Result<Workflow, CliError> {
+    let workflows = client
+        .list(&ListOptions::default().label_selector(selector))
+        .await
+        .map_err(cluster::failed("list the workflows"))?;
+    let wf = workflows
+        .into_iter()
+        .find(|wf| matches!(cluster::phase(wf), "Failed" | "Error"))
+        .ok_or_else(|| CliError::NoFailedWorkflow {
+            project: project.to_string(),
+            namespace: client.namespace().to_string(),
+        })?;
+    let created = cluster::time_text(wf.metadata.creation_timestamp.as_ref())
+        .map(|t| format!(", created {t}"))
+        .unwrap_or_default();
+    output::status(&format!(
+        "resubmitting {} ({}{created}): the latest failed workflow of project {project} in namespace {}",
+        cluster::name_of(&wf),
+        cluster::phase(&wf),
+        client.namespace()
+    ));
+    Ok(wf)
+}
+
+/// The image the workflow's Kedro tasks run.
+fn own_image(wf: &Workflow, name: &WorkflowName) -> Result<String, CliError> {
+    let images = cluster::workflow_images(wf);
+    match images.as_slice() {
+        [image] => Ok(image.clone()),
+        [] => Err(CliError::WorkflowImage {
+            name: name.to_string(),
+            reason: "no template with a `kedro_nodes` input names a container image".into(),
+        }),
+        _ => Err(CliError::WorkflowImage {
+            name: name.to_string(),
+            reason: format!("its templates run several images ({})", images.join(", ")),
+        }),
+    }
+}
+
+/// An annotation (or label) of the workflow.
+fn meta<'a>(wf: &'a Workflow, key: &str) -> Option<&'a str> {
+    wf.metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(key))
+        .or_else(|| wf.metadata.labels.as_ref().and_then(|l| l.get(key)))
+        .map(String::as_str)
+}
+
+/// Builds and pushes the project's image under `image` (the workflow's own reference), with the
+/// docker settings of argo.yml in the env the workflow was compiled for.
+fn rebuild(global: &GlobalArgs, wf: &Workflow, image: &str) -> Result<(), CliError> {
+    let env = meta(wf, "argo-kedro.io/env").unwrap_or("base");
+    let pipeline = meta(wf, "argo-kedro.io/pipeline").unwrap_or("__default__");
+    let loaded = project::load(global, env, Some(pipeline))?;
+    let value = loaded
+        .project
+        .config()
+        .cloned()
+        .unwrap_or(serde_json::Value::Null);
+    let config = Config::from_value(value).map_err(|e| CliError::Compile(e.into()))?;
+    let docker = Docker::from_env();
+    for command in submit::build_commands(&config, image)? {
+        output::status(&format!("running: {}", command.display(&docker.program)));
+        docker.run(&command, &loaded.root)?;
+    }
+    let policies: Vec<String> = wf
+        .spec
+        .templates
+        .iter()
+        .filter_map(|t| t.container.as_ref())
+        .filter(|c| c.image.as_deref() == Some(image))
+        .map(|c| c.image_pull_policy.clone().unwrap_or_default())
+        .collect();
+    if policies.iter().any(|p| p != "Always") {
+        output::status(&format!(
+            "warning: the workflow's imagePullPolicy is not Always: a node that has {image} cached runs the old image"
+        ));
+    }
+    Ok(())
+}
+
+/// Retries the failed nodes in place.
+async fn retry(
+    client: &Client,
+    wf: &Workflow,
+    name: &WorkflowName,
+    image: &str,
+) -> Result<Outcome, CliError> {
+    let outcome = client
+        .retry(name, &RetryOptions::default())
+        .await
+        .map_err(cluster::failed(format!("retry workflow `{name}`")))?;
+    let rows = cluster::task_rows(wf);
+    let retried: Vec<&cluster::TaskRow> = rows
+        .iter()
+        .filter(|r| outcome.deleted_nodes.iter().any(|id| id.as_str() == r.id))
+        .collect();
+    output::status(&format!(
+        "retrying {} failed task(s) of {name} in place:",
+        retried.len()
+    ));
+    for row in &retried {
+        output::status(&format!("  {}", row.label()));
+    }
+    if !outcome.deleted_pods.is_empty() {
+        let pods: Vec<&str> = outcome
+            .deleted_pods
+            .iter()
+            .map(argo_client::PodName::as_str)
+            .collect();
+        output::status(&format!("deleted pods: {}", pods.join(", ")));
+    }
+    output::status(&format!("the retried pods will run image {image}"));
+    let json = serde_json::json!({
+        "name": name,
+        "namespace": client.namespace(),
+        "mode": "retry",
+        "image": image,
+        "retried_tasks": retried,
+        "deleted_pods": outcome.deleted_pods,
+    });
+    Ok(Outcome {
+        name: name.clone(),
+        json,
+    })
+}
+
+/// Submits a new run that skips the nodes that succeeded.
+async fn memoized(client: &Client, name: &WorkflowName, image: &str) -> Result<Outcome, CliError> {
+    let submitted = client
+        .resubmit(name, &ResubmitOptions::default().memoized(true))
+        .await
+        .map_err(cluster::failed(format!("resubmit workflow `{name}`")))?;
+    output::status(&format!(
+        "submitted {} in namespace {}: a new run of {name} that skips its succeeded tasks; its pods run image {image}",
+        submitted.name, submitted.namespace
+    ));
+    let json = serde_json::json!({
+        "name": submitted.name,
+        "namespace": submitted.namespace,
+        "uid": submitted.uid,
+        "mode": "memoized",
+        "resubmitted_from": name,
+        "image": image,
+    });
+    Ok(Outcome {
+        name: submitted.name,
+        json,
+    })
+}

@@ -1,0 +1,150 @@
+//! `argo-kedro submit`: compile, build and push the image, create the Workflow.
+
+use std::path::Path;
+
+use argo_client::SubmitOptions;
+use argo_fuse::Config;
+
+use crate::cli::{GlobalArgs, ManifestFormat, ResultFormat, SubmitArgs};
+use crate::commands::{compile, watch};
+use crate::error::CliError;
+use crate::image::{Docker, DockerCommand, ImageRef};
+use crate::{cluster, fsutil, output, project};
+
+/// `argo-kedro submit`.
+pub(crate) fn run(global: &GlobalArgs, args: &SubmitArgs) -> Result<(), CliError> {
+    let (loaded, compiled, image) = project::compile_with_image(global, &args.selection)?;
+    let name = args
+        .name
+        .as_deref()
+        .map(|n| cluster::workflow_name(n, "--name"))
+        .transpose()?;
+    let build = !(args.no_build || args.selection.image.is_some());
+    let docker = Docker::from_env();
+    let commands = if build {
+        build_commands(&compiled.config, &image)?
+    } else {
+        Vec::new()
+    };
+
+    if args.dry_run {
+        for command in &commands {
+            output::status(&format!("would run: {}", command.display(&docker.program)));
+        }
+        if !build {
+            output::status(&format!(
+                "would build no image: the pods run {image} (--no-build / --image)"
+            ));
+        }
+        let mut workflow = compiled.workflow;
+        if let Some(name) = &name {
+            workflow.metadata.name = Some(name.to_string());
+            workflow.metadata.generate_name = None;
+        }
+        let format = match args.format {
+            ResultFormat::Json => ManifestFormat::Json,
+            ResultFormat::Text => ManifestFormat::Yaml,
+        };
+        let text = compile::render(workflow, format)?;
+        return match args.output.as_deref() {
+            None | Some("-") => output::stdout(&text),
+            Some(path) => {
+                fsutil::write_atomic(Path::new(path), text.as_bytes())?;
+                output::status(&format!("wrote {path}"));
+                Ok(())
+            }
+        };
+    }
+
+    for command in &commands {
+        output::status(&format!("running: {}", command.display(&docker.program)));
+        docker.run(command, &loaded.root)?;
+    }
+    let config = compiled.config;
+    let workflow = compiled.workflow;
+    cluster::block_on(async {
+        let client = cluster::connect(global, Some(&config.namespace)).await?;
+        let mut options = SubmitOptions::default();
+        if let Some(name) = name {
+            options = options.name(name);
+        }
+        let submitted = client
+            .submit(&workflow, &options)
+            .await
+            .map_err(cluster::failed("submit the workflow"))?;
+        let namespace = submitted.namespace.to_string();
+        let url = config.ui_link_for(&namespace, submitted.name.as_str());
+        match args.format {
+            ResultFormat::Json => {
+                let value = serde_json::json!({
+                    "name": submitted.name,
+                    "namespace": namespace,
+                    "uid": submitted.uid,
+                    "url": url,
+                });
+                output::stdout(&format!("{value}\n"))?;
+            }
+            ResultFormat::Text => {
+                output::status(&format!(
+                    "submitted workflow {} in namespace {namespace} (image {image})",
+                    submitted.name
+                ));
+                if let Some(url) = &url {
+                    output::status(&format!("  {url}"));
+                }
+                output::stdout(&format!("{}\n", submitted.name))?;
+            }
+        }
+        if args.watch {
+            watch::follow(&client, &submitted.name).await?;
+        }
+        Ok(())
+    })
+}
+
+/// `docker buildx build ...` then `docker push ...` for `image`, as argo.yml's `deployment` says.
+pub(crate) fn build_commands(config: &Config, image: &str) -> Result<Vec<DockerCommand>, CliError> {
+    let image = ImageRef::parse(image).ok_or_else(|| CliError::InvalidImage {
+        image: image.to_string(),
+    })?;
+    let d = &config.deployment;
+    Ok(vec![
+        DockerCommand::build(
+            &image,
+            &d.target_platform,
+            Path::new(&d.dockerfile),
+            Path::new(&d.context),
+        ),
+        DockerCommand::push(&image),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_and_push_follow_the_deployment_config() {
+        let config = Config::from_yaml_str(
+            "namespace: ns\ndeployment: {image: reg/img, target_platform: linux/arm64, dockerfile: docker/Dockerfile, context: ./src}\n\
+             machine_types: {default: {mem: 1, cpu: 1, num_gpu: 0}}\ndefault_machine_type: default\n",
+        )
+        .unwrap();
+        let commands = build_commands(&config, "reg/img:g1").unwrap();
+        let shown: Vec<_> = commands
+            .iter()
+            .map(|c| c.display(Path::new("docker")))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "docker buildx build --platform linux/arm64 -f docker/Dockerfile -t reg/img:g1 --load ./src",
+                "docker push reg/img:g1"
+            ]
+        );
+        assert!(matches!(
+            build_commands(&config, "reg/img"),
+            Err(CliError::InvalidImage { .. })
+        ));
+    }
+}

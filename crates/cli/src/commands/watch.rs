@@ -1,0 +1,203 @@
+//! `argo-kedro watch`: follow a workflow to its end, one plain line per change on stderr.
+
+use std::collections::BTreeMap;
+
+use argo_client::{Client, WorkflowName};
+use argo_model::Workflow;
+use futures::StreamExt;
+use jiff::Timestamp;
+
+use crate::cli::{GlobalArgs, WatchArgs};
+use crate::cluster::{self, TaskRow};
+use crate::error::CliError;
+use crate::output;
+
+/// `argo-kedro watch`.
+pub(crate) fn run(global: &GlobalArgs, args: &WatchArgs) -> Result<(), CliError> {
+    let name = cluster::workflow_name(&args.name, "workflow name")?;
+    cluster::block_on(async {
+        let client = cluster::connect(global, None).await?;
+        follow(&client, &name).await
+    })
+}
+
+/// Follows `name` until it completes, printing progress; `Ok` only if it Succeeded.
+pub(crate) async fn follow(client: &Client, name: &WorkflowName) -> Result<(), CliError> {
+    let mut snapshots = client.watch(name);
+    let mut progress = Progress::default();
+    let mut last: Option<(String, Option<String>)> = None;
+    while let Some(wf) = snapshots.next().await {
+        let wf = wf.map_err(cluster::failed(format!("watch workflow `{name}`")))?;
+        for line in progress.update(&wf, Timestamp::now()) {
+            output::status(&line);
+        }
+        last = Some((
+            cluster::phase(&wf).to_string(),
+            wf.status.as_ref().and_then(|s| s.message.clone()),
+        ));
+    }
+    match last {
+        Some((phase, _)) if phase == "Succeeded" => Ok(()),
+        Some((phase, message)) => Err(CliError::WorkflowFailed {
+            name: name.to_string(),
+            phase,
+            message: message.filter(|m| !m.is_empty()),
+        }),
+        None => Err(CliError::WorkflowFailed {
+            name: name.to_string(),
+            phase: "unknown".into(),
+            message: None,
+        }),
+    }
+}
+
+/// What has been reported so far; [`Progress::update`] returns the lines for what changed.
+#[derive(Debug, Default)]
+pub(crate) struct Progress {
+    tasks: BTreeMap<String, String>,
+    phase: Option<String>,
+    summary: Option<String>,
+}
+
+impl Progress {
+    /// Lines for the changes since the previous snapshot: the workflow's phase, each task whose
+    /// phase changed (named by its Kedro nodes), and a count of tasks by phase.
+    pub(crate) fn update(&mut self, wf: &Workflow, now: Timestamp) -> Vec<String> {
+        let status = wf.status.as_ref();
+        let elapsed = cluster::seconds_between(
+            status.and_then(|s| s.started_at.as_ref()),
+            status.and_then(|s| s.finished_at.as_ref()),
+            now,
+        )
+        .map_or_else(|| "--".to_string(), cluster::format_duration);
+        let stamp = format!("[{elapsed}]");
+        let mut lines = Vec::new();
+        let rows = cluster::task_rows(wf);
+        for row in &rows {
+            if self.tasks.get(&row.id) != Some(&row.phase) {
+                self.tasks.insert(row.id.clone(), row.phase.clone());
+                lines.push(task_line(&stamp, row));
+            }
+        }
+        let summary = summary(&rows);
+        if !rows.is_empty() && self.summary.as_ref() != Some(&summary) {
+            lines.push(format!("{stamp} tasks: {summary}"));
+            self.summary = Some(summary);
+        }
+        let phase = match cluster::phase(wf) {
+            "" => "Pending",
+            p => p,
+        };
+        if self.phase.as_deref() != Some(phase) {
+            let message = status
+                .and_then(|s| s.message.as_deref())
+                .filter(|m| !m.is_empty())
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default();
+            lines.push(format!(
+                "{stamp} workflow {} {phase}{message}",
+                cluster::name_of(wf)
+            ));
+            self.phase = Some(phase.to_string());
+        }
+        lines
+    }
+}
+
+fn task_line(stamp: &str, row: &TaskRow) -> String {
+    let message = row
+        .message
+        .as_deref()
+        .filter(|_| row.phase != "Succeeded")
+        .map(|m| format!(": {m}"))
+        .unwrap_or_default();
+    format!("{stamp} {:<9} {}{message}", row.phase, row.label())
+}
+
+/// `2 Succeeded, 1 Running` in a fixed phase order.
+fn summary(rows: &[TaskRow]) -> String {
+    let mut counts: BTreeMap<usize, (String, usize)> = BTreeMap::new();
+    for row in rows {
+        let rank = [
+            "Succeeded",
+            "Running",
+            "Pending",
+            "Failed",
+            "Error",
+            "Skipped",
+            "Omitted",
+        ]
+        .iter()
+        .position(|p| *p == row.phase)
+        .unwrap_or(usize::MAX);
+        counts
+            .entry(rank)
+            .or_insert_with(|| (row.phase.clone(), 0))
+            .1 += 1;
+    }
+    counts
+        .values()
+        .map(|(phase, n)| format!("{n} {phase}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use argo_model::Document;
+
+    fn workflow(yaml: &str) -> Workflow {
+        match Document::from_yaml_str(yaml).unwrap().remove(0) {
+            Document::Workflow(wf) => *wf,
+            _ => panic!("not a workflow"),
+        }
+    }
+
+    fn snapshot(phase: &str, a: &str, b: Option<&str>) -> Workflow {
+        let b = b.map_or_else(String::new, |p| {
+            format!(
+                "    wf-2: {{id: wf-2, name: wf.b, displayName: b, type: Pod, phase: {p}, templateName: kedro, \
+                 startedAt: '2024-01-01T00:01:00Z', inputs: {{parameters: [{{name: kedro_nodes, value: 'train,evaluate'}}]}}}}\n"
+            )
+        });
+        workflow(&format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {{name: wf}}\nspec: {{entrypoint: pipeline}}\n\
+             status:\n  phase: {phase}\n  startedAt: '2024-01-01T00:00:00Z'\n  nodes:\n\
+             \x20   wf-1: {{id: wf-1, name: wf.a, displayName: a, type: Pod, phase: {a}, templateName: kedro, \
+             startedAt: '2024-01-01T00:00:10Z', inputs: {{parameters: [{{name: kedro_nodes, value: a}}]}}}}\n{b}"
+        ))
+    }
+
+    #[test]
+    fn reports_only_changes_with_elapsed_time_and_kedro_nodes() {
+        let now: Timestamp = "2024-01-01T00:02:05Z".parse().unwrap();
+        let mut progress = Progress::default();
+        let first = progress.update(&snapshot("Running", "Running", None), now);
+        assert_eq!(
+            first,
+            [
+                "[2m05s] Running   a",
+                "[2m05s] tasks: 1 Running",
+                "[2m05s] workflow wf Running",
+            ]
+        );
+        assert!(
+            progress
+                .update(&snapshot("Running", "Running", None), now)
+                .is_empty()
+        );
+        let next = progress.update(&snapshot("Running", "Succeeded", Some("Running")), now);
+        assert_eq!(
+            next,
+            [
+                "[2m05s] Succeeded a",
+                "[2m05s] Running   b (train, evaluate)",
+                "[2m05s] tasks: 1 Succeeded, 1 Running",
+            ]
+        );
+        let last = progress.update(&snapshot("Failed", "Succeeded", Some("Failed")), now);
+        assert_eq!(last[0], "[2m05s] Failed    b (train, evaluate)");
+        assert_eq!(last[2], "[2m05s] workflow wf Failed");
+    }
+}

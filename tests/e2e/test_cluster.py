@@ -1,0 +1,490 @@
+"""End-to-end tests of the cluster commands of the installed `argo-kedro` binary.
+
+Each test starts the repository's Kubernetes API peer (`tests/k8s_peer/peer.py`) on a loopback
+port, writes a kubeconfig for it, and puts a stub `docker` (a shell script that records its
+arguments) in `ARGO_KEDRO_DOCKER`. The project is a copy of `examples/spaceflights-mini`. Where a
+controller would act (a workflow's status, its pods and their logs) the test writes to the peer
+over HTTP, as the controller would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "spaceflights-mini"
+PEER = ROOT / "tests" / "k8s_peer" / "peer.py"
+NS = "team-a"
+IMAGE = "reg.example.com/sf:v1"
+DEFAULT_IMAGE = "registry.example.com/spaceflights-mini:latest"
+WORKFLOWS = "/apis/argoproj.io/v1alpha1/namespaces/{ns}/workflows"
+
+
+def binary() -> str:
+    found = Path(sysconfig.get_path("scripts")) / "argo-kedro"
+    if not found.exists():
+        pytest.fail(f"argo-kedro is not installed next to {sys.executable}: run scripts/setup.sh")
+    return str(found)
+
+
+class Peer:
+    """A running peer and a client for its API and test endpoints."""
+
+    def __init__(self, *flags: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(PEER), "--port", "0", "--max-seconds", "300", *flags],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        assert line.startswith("PORT "), line
+        self.url = f"http://127.0.0.1:{int(line.split()[1])}"
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+    def request(self, method: str, path: str, body: Any = None, raw: bool = False) -> Any:
+        data = None
+        headers = {}
+        if body is not None:
+            data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+            headers["Content-Type"] = "text/plain" if isinstance(body, str) else "application/json"
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            text = resp.read().decode()
+        return text if raw else json.loads(text or "null")
+
+    def requests(self) -> list[str]:
+        """The API requests served so far (not counting the test endpoints)."""
+        lines = self.request("GET", "/peer/requests", raw=True).splitlines()
+        return [r for r in lines if r and " /peer/" not in r]
+
+    def workflow(self, name: str, ns: str = NS) -> dict:
+        return self.request("GET", WORKFLOWS.format(ns=ns) + "/" + name)
+
+    def workflows(self, ns: str = NS) -> list[dict]:
+        return self.request("GET", WORKFLOWS.format(ns=ns))["items"]
+
+    def create_workflow(self, manifest: dict, ns: str = NS) -> str:
+        """Creates the workflow as `submit` would (in `ns`); returns its generated name."""
+        manifest = {**manifest, "metadata": {**manifest["metadata"], "namespace": ns}}
+        created = self.request("POST", WORKFLOWS.format(ns=ns), manifest)
+        return created["metadata"]["name"]
+
+    def put_workflow(self, wf: dict, ns: str = NS) -> dict:
+        path = WORKFLOWS.format(ns=ns) + "/" + wf["metadata"]["name"]
+        return self.request("PUT", path, wf)
+
+    def pods(self, ns: str = NS) -> list[str]:
+        items = self.request("GET", f"/api/v1/namespaces/{ns}/pods")["items"]
+        return sorted(p["metadata"]["name"] for p in items)
+
+    def create_pod(self, name: str, workflow: str, node_id: str, log: str, ns: str = NS) -> None:
+        pod = {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {
+                "name": name,
+                "labels": {"workflows.argoproj.io/workflow": workflow},
+                "annotations": {"workflows.argoproj.io/node-id": node_id},
+            },
+            "spec": {"containers": [{"name": "main", "image": IMAGE}]},
+            "status": {"phase": "Succeeded"},
+        }
+        self.request("POST", f"/api/v1/namespaces/{ns}/pods", pod)
+        self.request("PUT", f"/peer/logs/{ns}/{name}", log)
+
+
+def fnv1a_32(text: str) -> int:
+    h = 0x811C9DC5
+    for b in text.encode():
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+class Cluster:
+    """The peer, a kubeconfig, a stub docker, and a copy of the example project."""
+
+    def __init__(self, tmp: Path, peer: Peer) -> None:
+        self.peer = peer
+        self.project = tmp / "project"
+        shutil.copytree(EXAMPLE, self.project, ignore=shutil.ignore_patterns("data", "logs"))
+        self.kubeconfig = tmp / "kubeconfig"
+        self.kubeconfig.write_text(
+            json.dumps(
+                {
+                    "apiVersion": "v1",
+                    "kind": "Config",
+                    "clusters": [{"name": "peer", "cluster": {"server": peer.url}}],
+                    "users": [{"name": "tester", "user": {}}],
+                    "contexts": [
+                        {
+                            "name": "peer",
+                            "context": {"cluster": "peer", "user": "tester", "namespace": NS},
+                        }
+                    ],
+                    "current-context": "peer",
+                }
+            )
+        )
+        self.docker_log = tmp / "docker-args.txt"
+        self.docker = tmp / "docker"
+        self.docker.write_text(
+            "#!/bin/sh\n"
+            f'echo "$@" >> "{self.docker_log}"\n'
+            'if [ -n "$STUB_DOCKER_FAIL" ]; then echo "denied: no push access" >&2; exit 3; fi\n'
+        )
+        self.docker.chmod(0o755)
+
+    def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        full_env = {
+            **os.environ,
+            "KEDRO_DISABLE_TELEMETRY": "1",
+            "ARGO_KEDRO_PYTHON": sys.executable,
+            "ARGO_KEDRO_DOCKER": str(self.docker),
+            "KUBECONFIG": str(self.kubeconfig),
+            **(env or {}),
+        }
+        return subprocess.run(
+            [binary(), *args],
+            cwd=self.project,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    def docker_calls(self) -> list[str]:
+        if not self.docker_log.exists():
+            return []
+        return self.docker_log.read_text().splitlines()
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[Cluster]:
+    peer = Peer()
+    try:
+        yield Cluster(tmp_path, peer)
+    finally:
+        peer.close()
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """What `compile --image IMAGE` prints for the example, as JSON."""
+    tmp = tmp_path_factory.mktemp("compile")
+    project = tmp / "project"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("data", "logs"))
+    env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "1", "ARGO_KEDRO_PYTHON": sys.executable}
+    out = subprocess.run(
+        [binary(), "compile", "--image", IMAGE, "--format", "json"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+GENERATED = ("name", "generateName", "namespace", "uid", "resourceVersion", "creationTimestamp")
+
+
+def without_generated(wf: dict) -> dict:
+    wf = json.loads(json.dumps(wf))
+    for key in (*GENERATED, "generation", "managedFields"):
+        wf["metadata"].pop(key, None)
+    return wf
+
+
+def dag_tasks(wf: dict) -> list[dict]:
+    entry = wf["spec"]["entrypoint"]
+    template = next(t for t in wf["spec"]["templates"] if t["name"] == entry)
+    return [t for t in template["dag"]["tasks"] if t.get("arguments")]
+
+
+def mark(peer: Peer, name: str, phase: str, task_phases: list[str]) -> dict:
+    """Writes a status as the controller would: a DAG root and one Pod node per task, with the
+    given phases, plus a pod (with a log) for each node that ran."""
+    wf = peer.workflow(name)
+    nodes = {name: {"id": name, "name": name, "displayName": name, "type": "DAG",
+                    "templateName": wf["spec"]["entrypoint"], "phase": phase,
+                    "startedAt": "2024-01-01T00:00:00Z", "children": []}}  # fmt: skip
+    for i, (task, task_phase) in enumerate(zip(dag_tasks(wf), task_phases, strict=False)):
+        node_name = f"{name}.{task['name']}"
+        node_id = f"{name}-{fnv1a_32(node_name)}"
+        params = task["arguments"]["parameters"]
+        node = {
+            "id": node_id,
+            "name": node_name,
+            "displayName": task["name"],
+            "type": "Pod",
+            "templateName": task["template"],
+            "phase": task_phase,
+            "boundaryID": name,
+            "startedAt": f"2024-01-01T00:0{i}:00Z",
+            "inputs": {"parameters": [p for p in params if p["name"] == "kedro_nodes"]},
+        }
+        if task_phase in ("Succeeded", "Failed"):
+            node["finishedAt"] = f"2024-01-01T00:0{i}:30Z"
+        if task_phase == "Failed":
+            node["message"] = "Error (exit code 1)"
+        nodes[node_id] = node
+        nodes[name]["children"].append(node_id)
+        pod = f"{name}-{task['template']}-{fnv1a_32(node_name)}"
+        peer.create_pod(pod, name, node_id, f"log of {task['name']}\nline two\n")
+    wf["status"] = {"phase": phase, "startedAt": "2024-01-01T00:00:00Z", "nodes": nodes}
+    if phase in ("Succeeded", "Failed", "Error"):
+        wf["status"]["finishedAt"] = "2024-01-01T00:09:00Z"
+        wf["metadata"].setdefault("labels", {})["workflows.argoproj.io/completed"] = "true"
+    if phase == "Failed":
+        wf["status"]["message"] = "child failed"
+    return peer.put_workflow(wf)
+
+
+# -- submit --------------------------------------------------------------------------------------
+
+
+def test_submit_dry_run_prints_docker_commands_and_the_manifest_and_contacts_nothing(
+    cluster: Cluster,
+) -> None:
+    out = cluster.run("submit", "--dry-run")
+    assert out.returncode == 0, out.stderr
+    build = (
+        f"{cluster.docker} buildx build --platform linux/amd64 -f Dockerfile "
+        f"-t {DEFAULT_IMAGE} --load ./"
+    )
+    assert build in out.stderr
+    assert f"{cluster.docker} push {DEFAULT_IMAGE}" in out.stderr
+    assert "kind: Workflow" in out.stdout
+    compiled = cluster.run("compile")
+    assert out.stdout == compiled.stdout
+
+    written = cluster.run("submit", "--dry-run", "-o", "wf.yaml", "--name", "my-run")
+    assert written.returncode == 0, written.stderr
+    text = (cluster.project / "wf.yaml").read_text()
+    assert "name: my-run" in text and "generateName" not in text
+
+    assert cluster.docker_calls() == []
+    assert cluster.peer.requests() == []
+
+
+def test_submit_no_build_creates_the_compiled_workflow(cluster: Cluster, manifest: dict) -> None:
+    out = cluster.run(
+        "submit", "--no-build", "--image", IMAGE,
+        "--namespace", NS, "--kubeconfig", str(cluster.kubeconfig),
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    name = out.stdout.strip()
+    assert name.startswith(manifest["metadata"]["generateName"])
+    created = cluster.peer.workflow(name)
+    assert created["metadata"]["namespace"] == NS
+    assert without_generated(created) == without_generated(manifest)
+    assert cluster.docker_calls() == []
+
+
+def test_submit_builds_and_pushes_then_prints_json(cluster: Cluster) -> None:
+    out = cluster.run("submit", "--namespace", NS, "--name", "sf-run-1", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert cluster.docker_calls() == [
+        f"buildx build --platform linux/amd64 -f Dockerfile -t {DEFAULT_IMAGE} --load ./",
+        f"push {DEFAULT_IMAGE}",
+    ]
+    result = json.loads(out.stdout)
+    assert result["name"] == "sf-run-1" and result["namespace"] == NS
+    assert result["uid"] == cluster.peer.workflow("sf-run-1")["metadata"]["uid"]
+    assert result["url"] is None
+
+
+def test_submit_defaults_to_the_namespace_of_argo_yml(cluster: Cluster) -> None:
+    out = cluster.run("submit", "--no-build")
+    assert out.returncode == 0, out.stderr
+    assert [w["metadata"]["name"] for w in cluster.peer.workflows("argo-workflows")] == [
+        out.stdout.strip()
+    ]
+
+
+def test_a_failing_docker_reports_the_command_and_its_stderr(cluster: Cluster) -> None:
+    out = cluster.run("submit", "--namespace", NS, env={"STUB_DOCKER_FAIL": "1"})
+    assert out.returncode == 1
+    assert "error:" in out.stderr and "buildx build" in out.stderr
+    assert "denied: no push access" in out.stderr
+    assert cluster.peer.workflows() == []
+
+
+# -- status, list, logs, watch -----------------------------------------------------------------
+
+
+def test_status_list_logs_and_watch(cluster: Cluster, manifest: dict) -> None:
+    name = cluster.peer.create_workflow(manifest)
+    older = cluster.peer.create_workflow(manifest)
+    tasks = dag_tasks(cluster.peer.workflow(name))
+    mark(cluster.peer, name, "Failed", ["Succeeded", "Failed"])
+
+    status = cluster.run("status", name, "--format", "json")
+    assert status.returncode == 0, status.stderr
+    report = json.loads(status.stdout)
+    assert report["phase"] == "Failed" and report["message"] == "child failed"
+    first_nodes = tasks[0]["arguments"]["parameters"][0]["value"].split(",")
+    assert [(t["name"], t["phase"]) for t in report["tasks"]] == [
+        (tasks[0]["name"], "Succeeded"),
+        (tasks[1]["name"], "Failed"),
+    ]
+    assert report["tasks"][0]["kedro_nodes"] == first_nodes
+    assert report["tasks"][0]["pod"] in cluster.peer.pods()
+
+    text = cluster.run("status", name)
+    assert text.returncode == 0 and "Phase:     Failed" in text.stdout
+    assert tasks[1]["name"] in text.stdout
+
+    listed = cluster.run("list", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    assert {w["name"] for w in json.loads(listed.stdout)} == {name, older}
+    table = cluster.run("list")
+    assert table.stdout.splitlines()[0].split() == ["NAME", "PHASE", "CREATED", "DURATION"]
+
+    logs = cluster.run("logs", name, "--node", first_nodes[0])
+    assert logs.returncode == 0, logs.stderr
+    assert logs.stdout == f"log of {tasks[0]['name']}\nline two\n"
+    every = cluster.run("logs", name)
+    assert f"{tasks[1]['name']} | log of {tasks[1]['name']}" in every.stdout
+    missing = cluster.run("logs", name, "--node", "no_such_node")
+    assert missing.returncode == 1 and "no_such_node" in missing.stderr
+
+    watched = cluster.run("watch", name)
+    assert watched.returncode == 1
+    assert f"Failed    {tasks[1]['name']}" in watched.stderr
+    assert "ended in phase Failed" in watched.stderr
+
+    mark(cluster.peer, older, "Succeeded", ["Succeeded", "Succeeded"])
+    ok = cluster.run("watch", older)
+    assert ok.returncode == 0, ok.stderr
+    assert f"workflow {older} Succeeded" in ok.stderr
+
+
+def test_cluster_errors_are_one_line_with_a_hint(cluster: Cluster) -> None:
+    missing = cluster.run("status", "no-such-wf")
+    assert missing.returncode == 1
+    assert "workflow `no-such-wf` not found in namespace `team-a`" in missing.stderr
+    assert "hint:" in missing.stderr
+
+    no_crd = Peer("--no-crd")
+    try:
+        cluster.kubeconfig.write_text(cluster.kubeconfig.read_text().replace(
+            cluster.peer.url, no_crd.url))  # fmt: skip
+        out = cluster.run("list")
+        assert out.returncode == 1
+        assert "CRD" in out.stderr and "hint: install Argo Workflows" in out.stderr
+    finally:
+        no_crd.close()
+
+    no_ns = Peer("--namespaces", "other")
+    try:
+        cluster.kubeconfig.write_text(cluster.kubeconfig.read_text().replace(
+            no_crd.url, no_ns.url))  # fmt: skip
+        out = cluster.run("submit", "--no-build", "--format", "json")
+        assert out.returncode == 1
+        error = json.loads(out.stderr.strip().splitlines()[-1])
+        assert "argo-workflows" in " ".join(error["causes"]) and error["hints"]
+    finally:
+        no_ns.close()
+
+
+# -- resubmit ------------------------------------------------------------------------------------
+
+
+def test_resubmit_retries_the_latest_failed_workflow_in_place(
+    cluster: Cluster, manifest: dict
+) -> None:
+    name = cluster.peer.create_workflow(manifest)
+    tasks = dag_tasks(cluster.peer.workflow(name))
+    mark(cluster.peer, name, "Failed", ["Succeeded", "Failed"])
+    pods_before = cluster.peer.pods()
+    node_name = f"{name}.{tasks[1]['name']}"
+    failed_pod = f"{name}-{tasks[1]['template']}-{fnv1a_32(node_name)}"
+    assert failed_pod in pods_before
+
+    out = cluster.run("resubmit")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == name
+    assert f"resubmitting {name} (Failed" in out.stderr
+    assert f"the retried pods will run image {IMAGE}" in out.stderr
+    # Rebuilt and pushed under the workflow's own image reference.
+    assert cluster.docker_calls() == [
+        f"buildx build --platform linux/amd64 -f Dockerfile -t {IMAGE} --load ./",
+        f"push {IMAGE}",
+    ]
+
+    wf = cluster.peer.workflow(name)
+    assert "workflows.argoproj.io/completed" not in wf["metadata"].get("labels", {})
+    # Argo's retry resets the phase (to Unknown: the controller takes the workflow up again).
+    assert wf["status"].get("phase", "") in ("", "Running")
+    phases = {n["displayName"]: n["phase"] for n in wf["status"]["nodes"].values()}
+    assert phases.get(tasks[0]["name"]) == "Succeeded"
+    assert tasks[1]["name"] not in phases
+    assert cluster.peer.pods() == [p for p in pods_before if p != failed_pod]
+
+    again = cluster.run("resubmit", "--workflow-name", name, "--no-rebuild")
+    assert again.returncode == 1
+    assert "only Failed or Error workflows can be resubmitted" in again.stderr
+
+
+def test_resubmit_refuses_a_succeeded_workflow(cluster: Cluster, manifest: dict) -> None:
+    name = cluster.peer.create_workflow(manifest)
+    mark(cluster.peer, name, "Succeeded", ["Succeeded", "Succeeded"])
+    out = cluster.run("resubmit", "--workflow-name", name, "--no-rebuild")
+    assert out.returncode == 1
+    assert f"workflow `{name}` is Succeeded" in out.stderr
+    assert cluster.peer.workflow(name)["status"]["phase"] == "Succeeded"
+
+    none = cluster.run("resubmit", "--no-rebuild")
+    assert none.returncode == 1
+    assert "no Failed or Error workflow of project `spaceflights_mini`" in none.stderr
+
+
+def test_resubmit_memoized_submits_a_new_run(cluster: Cluster, manifest: dict) -> None:
+    name = cluster.peer.create_workflow(manifest)
+    mark(cluster.peer, name, "Failed", ["Succeeded", "Failed"])
+    out = cluster.run(
+        "resubmit", "--workflow-name", name, "--no-rebuild", "--memoized", "--format", "json"
+    )
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["mode"] == "memoized" and result["resubmitted_from"] == name
+    assert result["name"] != name
+    assert {w["metadata"]["name"] for w in cluster.peer.workflows()} == {name, result["name"]}
+
+
+# -- stop, terminate -------------------------------------------------------------------------------
+
+
+def test_stop_and_terminate_set_the_shutdown(cluster: Cluster, manifest: dict) -> None:
+    first = cluster.peer.create_workflow(manifest)
+    second = cluster.peer.create_workflow(manifest)
+    mark(cluster.peer, first, "Running", ["Running"])
+    stop = cluster.run("stop", first)
+    assert stop.returncode == 0, stop.stderr
+    assert cluster.peer.workflow(first)["spec"]["shutdown"] == "Stop"
+    terminate = cluster.run("terminate", second)
+    assert terminate.returncode == 0, terminate.stderr
+    assert cluster.peer.workflow(second)["spec"]["shutdown"] == "Terminate"
+
+    mark(cluster.peer, second, "Succeeded", [])
+    done = cluster.run("terminate", second)
+    assert done.returncode == 1 and "already completed" in done.stderr
