@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import textwrap
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from e2e_support import EXAMPLES, binary, run
+from e2e_support import EXAMPLES, binary, run, tiny_project
 
 
 def copy_project(src: Path, dest: Path) -> Path:
@@ -62,90 +61,6 @@ def test_run_local_leaves_the_same_outputs_as_kedro_run(example: Path, tmp_path:
     assert sorted(actual) == sorted(expected)
     for name, path in expected.items():
         assert same_content(path, actual[name]), f"{name} differs"
-
-
-NODES = """
-import pandas as pd
-
-
-def double(df: pd.DataFrame) -> pd.DataFrame:
-    return df.assign(x=df["x"] * 2)
-
-
-def copy(df: pd.DataFrame) -> pd.DataFrame:
-    return df
-
-
-def total(df: pd.DataFrame, fail: bool) -> pd.DataFrame:
-    if fail:
-        raise RuntimeError("total was told to fail")
-    return pd.DataFrame({"total": [int(df["x"].sum())]})
-"""
-
-PIPELINE = """
-from kedro.pipeline import Pipeline, node
-from argo_kedro.pipeline import FusedPipeline
-from tiny.nodes import copy, double, total
-
-
-def create_pipeline(**kwargs):
-    fused = FusedPipeline(
-        [node(double, "raw", "mid", name="first"), node(double, "mid", "doubled", name="second")],
-        name="prep",
-    )
-    return Pipeline(
-        [
-            fused,
-            node(total, ["doubled", "params:fail"], "summary", name="total"),
-            node(copy, "summary", "report", name="report"),
-        ]
-    )
-"""
-
-CATALOG = """
-raw: {type: pandas.CSVDataset, filepath: data/01_raw/raw.csv}
-mid: {type: pandas.CSVDataset, filepath: data/02_intermediate/mid.csv}
-doubled: {type: pandas.CSVDataset, filepath: data/02_intermediate/doubled.csv}
-summary: {type: pandas.CSVDataset, filepath: data/03_primary/summary.csv}
-report: {type: pandas.CSVDataset, filepath: data/08_reporting/report.csv}
-"""
-
-ARGO = """
-namespace: argo
-deployment: {image: registry.example/tiny}
-runner: {use_memory_datasets: true}
-machine_types: {default: {mem: 1, cpu: 1, num_gpu: 0}}
-default_machine_type: default
-"""
-
-
-def tiny_project(root: Path) -> Path:
-    """A Kedro project that is not in this repository: a fused group whose intermediate is
-    catalogued (kept in memory by the plan), then two plain nodes."""
-    files = {
-        "pyproject.toml": '[tool.kedro]\npackage_name = "tiny"\nproject_name = "tiny"\n'
-        'kedro_init_version = "1.7.0"\nsource_dir = "src"\n',
-        "src/tiny/__init__.py": "",
-        "src/tiny/settings.py": "",
-        "src/tiny/nodes.py": NODES,
-        "src/tiny/pipeline_registry.py": "from kedro.framework.project import find_pipelines\n"
-        "from argo_kedro.pipeline import sum_pipelines\n\n\ndef register_pipelines():\n"
-        "    p = find_pipelines()\n    p['__default__'] = sum_pipelines(p.values())\n"
-        "    return p\n",
-        "src/tiny/pipelines/__init__.py": "",
-        "src/tiny/pipelines/main/__init__.py": "from .pipeline import create_pipeline\n",
-        "src/tiny/pipelines/main/pipeline.py": PIPELINE,
-        "conf/base/catalog.yml": CATALOG,
-        "conf/base/parameters.yml": "fail: false\n",
-        "conf/base/argo.yml": ARGO,
-        "conf/local/.gitkeep": "",
-        "data/01_raw/raw.csv": "x\n1\n2\n3\n",
-    }
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"))
-    return root
 
 
 def test_fused_memory_datasets_are_not_written(tmp_path: Path) -> None:

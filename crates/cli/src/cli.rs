@@ -38,9 +38,26 @@ pub(crate) struct GlobalArgs {
     /// service account].
     #[arg(long, global = true, value_name = "FILE")]
     pub(crate) kubeconfig: Option<PathBuf>,
+    /// When to colour diagnostics (`NO_COLOR` is honoured under `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
+    /// No per-task progress lines (`run-local`, `watch`); summaries and errors still print.
+    #[arg(long, global = true, env = "ARGO_KEDRO_NO_PROGRESS")]
+    pub(crate) no_progress: bool,
     /// The kubeconfig context [default: its current context].
     #[arg(long, global = true, value_name = "NAME")]
     pub(crate) context: Option<String>,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    /// Colour when stderr is a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 /// The subcommands.
@@ -56,6 +73,8 @@ pub(crate) enum Command {
     ///
     /// Never prompts; an existing file is kept unless `--force` is given.
     Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
+    Completions(CompletionsArgs),
     /// Check Argo manifests: Argo's JSON Schema plus the rules of `argo lint --strict`.
     ///
     /// Prints one line per finding (`FILE:PATH: severity[rule]: message`) and exits 1
@@ -111,7 +130,8 @@ impl Command {
             | Command::Watch(_)
             | Command::Logs(_)
             | Command::Stop(_)
-            | Command::Terminate(_) => false,
+            | Command::Terminate(_)
+            | Command::Completions(_) => false,
         }
     }
 }
@@ -376,4 +396,12 @@ pub(crate) struct ListArgs {
 pub(crate) struct ShutdownArgs {
     /// The workflow.
     pub(crate) name: String,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
 }

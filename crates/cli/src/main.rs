@@ -21,6 +21,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    output::configure(&cli.global);
     let json_errors = cli.command.wants_json();
     match commands::run(&cli) {
         Ok(()) => ExitCode::SUCCESS,

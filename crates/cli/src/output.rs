@@ -4,7 +4,55 @@
 use std::error::Error as _;
 use std::io::Write;
 
+use std::io::IsTerminal as _;
+use std::sync::OnceLock;
+
+use crate::cli::{ColorChoice, GlobalArgs};
 use crate::error::CliError;
+
+/// How much to print, set once from the global flags.
+#[derive(Debug, Clone, Copy)]
+struct Settings {
+    quiet: bool,
+    progress: bool,
+    color: bool,
+}
+
+static SETTINGS: OnceLock<Settings> = OnceLock::new();
+
+fn settings() -> Settings {
+    *SETTINGS.get_or_init(|| Settings {
+        quiet: false,
+        progress: true,
+        color: false,
+    })
+}
+
+/// Applies `-q`, `--no-progress` and `--color` (call once, before printing).
+pub(crate) fn configure(global: &GlobalArgs) {
+    let color = match global.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    };
+    let quiet = global.quiet > 0;
+    let _ = SETTINGS.set(Settings {
+        quiet,
+        progress: !quiet && !global.no_progress,
+        color,
+    });
+}
+
+fn paint(code: &str, text: &str) -> String {
+    if settings().color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
 
 /// Writes data to stdout. A closed pipe (`argo-kedro ... | head`) is not an error.
 pub(crate) fn stdout(text: &str) -> Result<(), CliError> {
@@ -22,9 +70,18 @@ pub(crate) fn passthrough_stderr(text: &str) {
     }
 }
 
-/// A progress or status line, on stderr.
+/// A status line on stderr (hidden by `-q`).
 pub(crate) fn status(line: &str) {
-    eprintln!("{line}");
+    if !settings().quiet {
+        eprintln!("{line}");
+    }
+}
+
+/// A per-task progress line on stderr (hidden by `-q` and `--no-progress`).
+pub(crate) fn progress(line: &str) {
+    if settings().progress {
+        eprintln!("{line}");
+    }
 }
 
 /// Renders an error: `error:`, one `Caused by:` per source, then `hint:` lines;
@@ -46,11 +103,11 @@ pub(crate) fn render_error(err: &CliError, json: bool) {
         eprintln!("{value}");
         return;
     }
-    eprintln!("error: {err}");
+    eprintln!("{} {err}", paint("1;31", "error:"));
     for cause in causes {
-        eprintln!("  Caused by: {cause}");
+        eprintln!("  {} {cause}", paint("1", "Caused by:"));
     }
     for hint in hints {
-        eprintln!("hint: {hint}");
+        eprintln!("{} {hint}", paint("1;36", "hint:"));
     }
 }

@@ -75,4 +75,16 @@ mod tests {
         assert!(files[1].text.contains("WORKDIR /home/kedro/spaceflights"));
         assert!(files.iter().all(|f| !f.text.contains("{{package_name}}")));
     }
+
+    #[test]
+    fn the_written_argo_yml_is_a_valid_config_with_the_old_defaults() {
+        let files = planned(Path::new("/p"), "base", "demo");
+        let config = argo_fuse::Config::from_yaml_str(&files[0].text).unwrap();
+        assert_eq!(config.namespace, "argo-workflows");
+        assert_eq!(config.deployment.image, "registry.example.com/demo");
+        assert_eq!(config.deployment.tag, "latest");
+        assert_eq!(config.default_machine_type.as_str(), "default");
+        assert_eq!(config.machine_types["default"].emph_storage, 10);
+        assert!(!config.runner.use_memory_datasets);
+    }
 }

@@ -20,6 +20,12 @@ pub(crate) fn run(cli: &Cli) -> Result<(), CliError> {
     match &cli.command {
         Command::Export(args) => export::run(&cli.global, args),
         Command::Init(args) => init::run(&cli.global, args),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "argo-kedro", &mut script);
+            crate::output::stdout(&String::from_utf8_lossy(&script))
+        }
         Command::Lint(args) => lint::run(args),
         Command::Compile(args) => compile::run(&cli.global, args),
         Command::Plan(args) => plan::run(&cli.global, args),

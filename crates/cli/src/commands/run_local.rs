@@ -125,7 +125,7 @@ fn progress(event: &Event, plan: &argo_local::Plan, done: &mut usize, total: usi
             } else {
                 String::new()
             };
-            output::status(&format!(
+            output::progress(&format!(
                 "[{done:>3}/{total}] start  {task}{retry}: {}",
                 nodes(task.as_str())
             ));
@@ -137,7 +137,7 @@ fn progress(event: &Event, plan: &argo_local::Plan, done: &mut usize, total: usi
             ..
         } => {
             *done += 1;
-            output::status(&format!(
+            output::progress(&format!(
                 "[{done:>3}/{total}] {:<6} {task} in {}",
                 status_word(*status),
                 seconds(*duration)
@@ -148,13 +148,13 @@ fn progress(event: &Event, plan: &argo_local::Plan, done: &mut usize, total: usi
         } => {
             let code =
                 exit_code.map_or_else(|| "no exit code".to_string(), |c| format!("exit code {c}"));
-            output::status(&format!("          retry  {task} ({code})"));
+            output::progress(&format!("          retry  {task} ({code})"));
         }
         Event::Stopping { failed, running } => {
             let why = failed
                 .as_ref()
                 .map_or_else(|| "cancelled".to_string(), |t| format!("{t} failed"));
-            output::status(&format!(
+            output::progress(&format!(
                 "stopping: {why}; waiting for {} running task(s)",
                 running.len()
             ));

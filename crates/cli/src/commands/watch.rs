@@ -29,7 +29,7 @@ pub(crate) async fn follow(client: &Client, name: &WorkflowName) -> Result<(), C
     while let Some(wf) = snapshots.next().await {
         let wf = wf.map_err(cluster::failed(format!("watch workflow `{name}`")))?;
         for line in progress.update(&wf, Timestamp::now()) {
-            output::status(&line);
+            output::progress(&line);
         }
         last = Some((
             cluster::phase(&wf).to_string(),
