@@ -264,7 +264,7 @@ def mark(peer: Peer, name: str, phase: str, task_phases: list[str]) -> dict:
 def test_submit_dry_run_prints_docker_commands_and_the_manifest_and_contacts_nothing(
     cluster: Cluster,
 ) -> None:
-    out = cluster.run("submit", "--dry-run")
+    out = cluster.run("submit", "-e", "base", "--dry-run")
     assert out.returncode == 0, out.stderr
     build = (
         f"{cluster.docker} buildx build --platform linux/amd64 -f Dockerfile "
@@ -276,7 +276,7 @@ def test_submit_dry_run_prints_docker_commands_and_the_manifest_and_contacts_not
     compiled = cluster.run("compile")
     assert out.stdout == compiled.stdout
 
-    written = cluster.run("submit", "--dry-run", "-o", "wf.yaml", "--name", "my-run")
+    written = cluster.run("submit", "-e", "base", "--dry-run", "-o", "wf.yaml", "--name", "my-run")
     assert written.returncode == 0, written.stderr
     text = (cluster.project / "wf.yaml").read_text()
     assert "name: my-run" in text and "generateName" not in text
@@ -285,9 +285,20 @@ def test_submit_dry_run_prints_docker_commands_and_the_manifest_and_contacts_not
     assert cluster.peer.requests() == []
 
 
+def test_submit_runs_the_pods_with_the_cloud_env_by_default_as_0_1_41_did(
+    cluster: Cluster,
+) -> None:
+    out = cluster.run("submit", "--dry-run")
+    assert out.returncode == 0, out.stderr
+    compiled = cluster.run("compile", "-e", "cloud")
+    assert compiled.returncode == 0, compiled.stderr
+    assert out.stdout == compiled.stdout
+    assert "value: cloud" in out.stdout
+
+
 def test_submit_no_build_creates_the_compiled_workflow(cluster: Cluster, manifest: dict) -> None:
     out = cluster.run(
-        "submit", "--no-build", "--image", IMAGE,
+        "submit", "-e", "base", "--no-build", "--image", IMAGE,
         "--namespace", NS, "--kubeconfig", str(cluster.kubeconfig),
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
@@ -300,7 +311,9 @@ def test_submit_no_build_creates_the_compiled_workflow(cluster: Cluster, manifes
 
 
 def test_submit_builds_and_pushes_then_prints_json(cluster: Cluster) -> None:
-    out = cluster.run("submit", "--namespace", NS, "--name", "sf-run-1", "--format", "json")
+    out = cluster.run(
+        "submit", "-e", "base", "--namespace", NS, "--name", "sf-run-1", "--format", "json"
+    )
     assert out.returncode == 0, out.stderr
     assert cluster.docker_calls() == [
         f"buildx build --platform linux/amd64 -f Dockerfile -t {DEFAULT_IMAGE} --load ./",
@@ -313,7 +326,7 @@ def test_submit_builds_and_pushes_then_prints_json(cluster: Cluster) -> None:
 
 
 def test_submit_defaults_to_the_namespace_of_argo_yml(cluster: Cluster) -> None:
-    out = cluster.run("submit", "--no-build")
+    out = cluster.run("submit", "-e", "base", "--no-build")
     assert out.returncode == 0, out.stderr
     assert [w["metadata"]["name"] for w in cluster.peer.workflows("argo-workflows")] == [
         out.stdout.strip()
@@ -321,7 +334,7 @@ def test_submit_defaults_to_the_namespace_of_argo_yml(cluster: Cluster) -> None:
 
 
 def test_a_failing_docker_reports_the_command_and_its_stderr(cluster: Cluster) -> None:
-    out = cluster.run("submit", "--namespace", NS, env={"STUB_DOCKER_FAIL": "1"})
+    out = cluster.run("submit", "-e", "base", "--namespace", NS, env={"STUB_DOCKER_FAIL": "1"})
     assert out.returncode == 1
     assert "error:" in out.stderr and "buildx build" in out.stderr
     assert "denied: no push access" in out.stderr
@@ -398,7 +411,7 @@ def test_cluster_errors_are_one_line_with_a_hint(cluster: Cluster) -> None:
     try:
         cluster.kubeconfig.write_text(cluster.kubeconfig.read_text().replace(
             no_crd.url, no_ns.url))  # fmt: skip
-        out = cluster.run("submit", "--no-build", "--format", "json")
+        out = cluster.run("submit", "-e", "base", "--no-build", "--format", "json")
         assert out.returncode == 1
         error = json.loads(out.stderr.strip().splitlines()[-1])
         assert "argo-workflows" in " ".join(error["causes"]) and error["hints"]

@@ -306,6 +306,8 @@ pub(crate) enum ResultFormat {
 
 /// Arguments of `submit`.
 #[derive(Debug, Args)]
+// As in argo-kedro 0.1.41, `submit` runs the pods with the `cloud` env unless told otherwise.
+#[command(mut_arg("env", |arg| arg.default_value("cloud")))]
 pub(crate) struct SubmitArgs {
     #[command(flatten)]
     pub(crate) selection: CompileSelection,
