@@ -100,8 +100,20 @@ impl Document {
     }
 
     /// Writes the document as YAML (one document, no `---`).
+    ///
+    /// The typed document is written directly, without the intermediate [`Value`] of
+    /// [`Document::to_value`]: the text is the same (serde's field order is the value's key order,
+    /// and every Argo type serialises as maps, sequences and scalars), only faster.
     pub fn to_yaml_string(&self) -> Result<String> {
-        serde_norway::to_string(&self.to_value()?).map_err(|source| Error::WriteYaml { source })
+        let r = match self {
+            Self::Workflow(d) => serde_norway::to_string(d),
+            Self::WorkflowTemplate(d) => serde_norway::to_string(d),
+            Self::ClusterWorkflowTemplate(d) => serde_norway::to_string(d),
+            Self::CronWorkflow(d) => serde_norway::to_string(d),
+            Self::WorkflowEventBinding(d) => serde_norway::to_string(d),
+            Self::Other(v) => serde_norway::to_string(v),
+        };
+        r.map_err(|source| Error::WriteYaml { source })
     }
 
     /// Writes the document as pretty-printed JSON.

@@ -18,10 +18,10 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use jsonschema::Validator;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use crate::JsonPath;
 use crate::lint::{Finding, Rule};
+use crate::{DagTask, JsonPath, Workflow};
 
 /// The vendored upstream schema (argoproj/argo-workflows `api/jsonschema/schema.json`).
 pub const SCHEMA_JSON: &str = include_str!("../schema/schema.json");
@@ -40,7 +40,34 @@ const PREFIX: &str = "io.argoproj.workflow.v1alpha1.";
 static VALIDATORS: LazyLock<Result<HashMap<&'static str, Validator>, String>> =
     LazyLock::new(build);
 
+/// The validator of one DAG task (`DAGTask`, in the same patched schema), for
+/// [`validate_workflow`].
+static TASK_VALIDATOR: LazyLock<Result<Validator, String>> = LazyLock::new(|| {
+    let mut root = patched_root()?;
+    root.insert(
+        "$ref".into(),
+        Value::String(format!("#/definitions/{PREFIX}DAGTask")),
+    );
+    jsonschema::validator_for(&Value::Object(root)).map_err(|e| e.to_string())
+});
+
 fn build() -> Result<HashMap<&'static str, Validator>, String> {
+    let mut root = patched_root()?;
+    let mut out = HashMap::new();
+    for kind in KINDS {
+        root.insert(
+            "$ref".into(),
+            Value::String(format!("#/definitions/{PREFIX}{kind}")),
+        );
+        let v =
+            jsonschema::validator_for(&Value::Object(root.clone())).map_err(|e| e.to_string())?;
+        out.insert(*kind, v);
+    }
+    Ok(out)
+}
+
+/// The upstream schema with the two quirks patched and without its root `oneOf`.
+fn patched_root() -> Result<Map<String, Value>, String> {
     let mut schema: Value = serde_json::from_str(SCHEMA_JSON).map_err(|e| e.to_string())?;
     let defs = schema
         .get_mut("definitions")
@@ -58,19 +85,11 @@ fn build() -> Result<HashMap<&'static str, Validator>, String> {
             *mode = json!({"type": ["integer", "string"], "pattern": "^0[0-7]+$"});
         }
     }
-    let root = schema.as_object_mut().ok_or("schema is not an object")?;
+    let Value::Object(mut root) = schema else {
+        return Err("schema is not an object".into());
+    };
     root.remove("oneOf");
-    let mut out = HashMap::new();
-    for kind in KINDS {
-        root.insert(
-            "$ref".into(),
-            Value::String(format!("#/definitions/{PREFIX}{kind}")),
-        );
-        let v =
-            jsonschema::validator_for(&Value::Object(root.clone())).map_err(|e| e.to_string())?;
-        out.insert(*kind, v);
-    }
-    Ok(out)
+    Ok(root)
 }
 
 /// Converts a JSON pointer (`/spec/templates/0`) into a [`JsonPath`] (`spec.templates[0]`).
@@ -115,25 +134,106 @@ pub fn validate(value: &Value) -> Vec<Finding> {
     };
     validator
         .iter_errors(value)
-        .map(|e| {
-            let mut msg = e.to_string();
-            if msg.len() > 240 {
-                let cut = (0..=240)
-                    .rev()
-                    .find(|i| msg.is_char_boundary(*i))
-                    .unwrap_or_default();
-                msg.truncate(cut);
-                msg.push('…');
-            }
-            Finding::error(
-                Rule::Schema,
-                &pointer_to_path(e.instance_path().as_str()),
-                format!(
-                    "{msg} (Argo JSON Schema); change the value to the type the schema expects"
-                ),
-            )
-        })
+        .map(|e| finding(&e, &pointer_to_path(e.instance_path().as_str())))
         .collect()
+}
+
+/// Validates a [`Workflow`] against the schema: the same findings as [`validate`] of its JSON
+/// value (in another order when several parts have findings), without building the value of the
+/// whole document at once.
+///
+/// The DAG tasks are taken out while the rest of the document is validated (with `tasks: []`,
+/// so that a DAG's `required: [tasks]` is met as in the whole document), then each task is
+/// validated on its own against `DAGTask`, its findings' paths prefixed with the task's. This is
+/// the same check: in the schema a DAG's `tasks` is `{type: array, items: {$ref: DAGTask}}`
+/// with no other keyword on the array, so the whole document is valid exactly when the rest is
+/// valid and every task is, and the errors are the union of theirs. The workflow is left as it
+/// was.
+///
+/// ```
+/// let mut wf: argo_model::Workflow = serde_json::from_value(serde_json::json!({
+///     "apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": {"name": "w"},
+///     "spec": {"entrypoint": "main", "templates": [{"name": "main", "dag": {"tasks": [
+///         {"name": "a", "template": "main"},
+///         {"name": "b", "template": "main", "arguments": {"parameters": [{"name": "p", "value": 3}]}}
+///     ]}}]}
+/// }))?;
+/// let findings = argo_model::schema::validate_workflow(&mut wf)?;
+/// assert_eq!(findings[0].path, "spec.templates[0].dag.tasks[1].arguments.parameters[0].value");
+/// assert_eq!(findings, argo_model::schema::validate(&serde_json::to_value(&wf)?));
+/// assert_eq!(wf.spec.templates[0].dag.as_ref().map(|d| d.tasks.len()), Some(2));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn validate_workflow(workflow: &mut Workflow) -> Result<Vec<Finding>, serde_json::Error> {
+    let mut taken: Vec<(usize, Vec<DagTask>)> = Vec::new();
+    for (k, t) in workflow.spec.templates.iter_mut().enumerate() {
+        if let Some(dag) = &mut t.dag
+            && !dag.tasks.is_empty()
+        {
+            taken.push((k, std::mem::take(&mut dag.tasks)));
+        }
+    }
+    let rest = serde_json::to_value(&*workflow);
+    for (k, tasks) in &mut taken {
+        if let Some(dag) = &mut workflow.spec.templates[*k].dag {
+            dag.tasks = std::mem::take(tasks);
+        }
+    }
+    let mut rest = rest?;
+    let split = rest.get("kind").and_then(Value::as_str) == Some("Workflow")
+        && rest
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.starts_with("argoproj.io/"));
+    let task_validator = TASK_VALIDATOR.as_ref();
+    if !split || task_validator.is_err() {
+        // Not validated as a Workflow (or no usable schema): as `validate` does.
+        return Ok(validate(&serde_json::to_value(&*workflow)?));
+    }
+    for (k, _) in &taken {
+        if let Some(dag) = rest
+            .pointer_mut(&format!("/spec/templates/{k}/dag"))
+            .and_then(Value::as_object_mut)
+        {
+            dag.insert("tasks".into(), Value::Array(Vec::new()));
+        }
+    }
+    let mut out = validate(&rest);
+    drop(rest);
+    let Ok(task_validator) = task_validator else {
+        return Ok(out);
+    };
+    for (k, _) in &taken {
+        let Some(dag) = &workflow.spec.templates[*k].dag else {
+            continue;
+        };
+        for (i, task) in dag.tasks.iter().enumerate() {
+            let value = serde_json::to_value(task)?;
+            for e in task_validator.iter_errors(&value) {
+                let pointer = format!("/spec/templates/{k}/dag/tasks/{i}{}", e.instance_path());
+                out.push(finding(&e, &pointer_to_path(&pointer)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A schema error as a finding at `path` (the message cut to 240 characters).
+fn finding(e: &jsonschema::ValidationError<'_>, path: &JsonPath) -> Finding {
+    let mut msg = e.to_string();
+    if msg.len() > 240 {
+        let cut = (0..=240)
+            .rev()
+            .find(|i| msg.is_char_boundary(*i))
+            .unwrap_or_default();
+        msg.truncate(cut);
+        msg.push('…');
+    }
+    Finding::error(
+        Rule::Schema,
+        path,
+        format!("{msg} (Argo JSON Schema); change the value to the type the schema expects"),
+    )
 }
 
 #[cfg(test)]

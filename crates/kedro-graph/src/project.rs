@@ -72,6 +72,18 @@ impl Project {
     /// error; then parses the rest ([`IrError::Invalid`] carries the JSON path of the offending
     /// value) and checks that pipeline and dataset names are unique.
     pub fn from_json(json: &str) -> Result<Self, IrError> {
+        // Fast path: one plain parse. A valid document needs nothing else; the header check is
+        // the one the slow path runs first (`null` reads as a missing field there, as here).
+        if let Ok(doc) = serde_json::from_str::<OwnedDoc>(json) {
+            let present = |v: &Value| !v.is_null();
+            check_header(
+                Some(&doc.format).filter(|v| present(v)),
+                Some(&doc.version).filter(|v| present(v)),
+            )?;
+            return Self::from_doc(doc);
+        }
+        // Slow path, only for a document that does not parse: the header first (so another
+        // format or version is reported as such), then the path of the offending value.
         let header: Header =
             serde_json::from_str(json).map_err(|source| match source.classify() {
                 serde_json::error::Category::Data => IrError::NotAnObject { source },

@@ -1,8 +1,8 @@
 //! DAG rules: task names, dependencies that exist, no cycles, `depends` vs `dependencies`.
 
-use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
-use super::{Finding, Rule, names, rules};
+use super::{Finding, FxHashMap, FxHashSet, Rule, names, rules};
 use crate::{JsonPath, Template, WorkflowSpec};
 
 const RESULTS: &[&str] = &[
@@ -42,7 +42,21 @@ pub(crate) fn template(spec: &WorkflowSpec, t: &Template, path: &JsonPath, out: 
         ));
         return;
     }
-    let names: HashSet<&str> = dag.tasks.iter().map(|t| t.name.as_str()).collect();
+    // Each distinct task name gets an id (in declaration order); the dependency graph is on ids.
+    let mut ids: FxHashMap<&str, usize> =
+        FxHashMap::with_capacity_and_hasher(dag.tasks.len(), BuildHasherDefault::default());
+    let mut id_names: Vec<&str> = Vec::with_capacity(dag.tasks.len());
+    let task_ids: Vec<usize> = dag
+        .tasks
+        .iter()
+        .map(|t| {
+            *ids.entry(t.name.as_str()).or_insert_with(|| {
+                id_names.push(t.name.as_str());
+                id_names.len() - 1
+            })
+        })
+        .collect();
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); id_names.len()];
     let uses_deps = dag
         .tasks
         .iter()
@@ -56,15 +70,16 @@ pub(crate) fn template(spec: &WorkflowSpec, t: &Template, path: &JsonPath, out: 
             "this DAG mixes `depends` and `dependencies`; use only one of them in a DAG",
         ));
     }
-    let mut seen = HashSet::new();
-    let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut seen =
+        FxHashSet::with_capacity_and_hasher(dag.tasks.len(), BuildHasherDefault::default());
+    // Paths are built only for findings.
+    let tp = |i: usize| dp.key("tasks").index(i);
     for (i, task) in dag.tasks.iter().enumerate() {
-        let tp = dp.key("tasks").index(i);
-        names::check_template_like("task", &task.name, &tp, &mut seen, out);
+        names::check_template_like("task", &task.name, &|| tp(i), &mut seen, out);
         if uses_deps && task.name.starts_with(|c: char| c.is_ascii_digit()) {
             out.push(Finding::error(
                 Rule::InvalidName,
-                &tp.key("name"),
+                &tp(i).key("name"),
                 format!("task name `{}` starts with a digit, which Argo forbids in a DAG with dependencies; prefix it with a letter", task.name),
             ));
         }
@@ -74,26 +89,28 @@ pub(crate) fn template(spec: &WorkflowSpec, t: &Template, path: &JsonPath, out: 
             task.template_ref.as_ref(),
             task.inline.as_deref(),
             task.arguments.as_ref(),
-            &tp,
+            &|| tp(i),
             out,
         );
-        let deps = edges.entry(task.name.as_str()).or_default();
+        let deps = &mut edges[task_ids[i]];
         for (j, d) in task.dependencies.iter().enumerate() {
-            if !names.contains(d.as_str()) {
+            let Some(&to) = ids.get(d.as_str()) else {
                 out.push(Finding::error(
                     Rule::MissingDependency,
-                    &tp.key("dependencies").index(j),
+                    &tp(i).key("dependencies").index(j),
                     format!("task `{}` depends on `{d}`, which is not a task of this DAG; fix the name or add the task", task.name),
                 ));
-            }
-            deps.push(d.as_str());
+                continue;
+            };
+            deps.push(to);
         }
         if let Some(expr) = &task.depends {
             for (d, result) in depends_targets(expr) {
-                if !names.contains(d) {
+                let to = ids.get(d).copied();
+                if to.is_none() {
                     out.push(Finding::error(
                         Rule::MissingDependency,
-                        &tp.key("depends"),
+                        &tp(i).key("depends"),
                         format!("task `{}` depends on `{d}`, which is not a task of this DAG; fix the name or add the task", task.name),
                     ));
                 }
@@ -102,19 +119,19 @@ pub(crate) fn template(spec: &WorkflowSpec, t: &Template, path: &JsonPath, out: 
                 {
                     out.push(Finding::error(
                         Rule::Depends,
-                        &tp.key("depends"),
+                        &tp(i).key("depends"),
                         format!(
                             "`{d}.{r}` is not a task result; use one of {}",
                             RESULTS.join(", ")
                         ),
                     ));
                 }
-                deps.push(d);
+                deps.extend(to);
             }
             if task.continue_on.is_some() {
                 out.push(Finding::error(
                     Rule::Depends,
-                    &tp.key("continueOn"),
+                    &tp(i).key("continueOn"),
                     "`continueOn` cannot be used with `depends`; express it in `depends` (e.g. `a.Failed`)",
                 ));
             }
@@ -122,7 +139,7 @@ pub(crate) fn template(spec: &WorkflowSpec, t: &Template, path: &JsonPath, out: 
     }
     if let Some(target) = dag.target.as_deref().filter(|t| !t.contains("{{")) {
         for name in target.split_whitespace() {
-            if !names.contains(name) {
+            if !ids.contains_key(name) {
                 out.push(Finding::error(
                     Rule::MissingDependency,
                     &dp.key("target"),
@@ -131,13 +148,7 @@ pub(crate) fn template(spec: &WorkflowSpec, t: &Template, path: &JsonPath, out: 
             }
         }
     }
-    if let Some(cycle) = find_cycle(
-        &dag.tasks
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect::<Vec<_>>(),
-        &edges,
-    ) {
+    if let Some(cycle) = find_cycle(&task_ids, &edges, &id_names) {
         let at = dag
             .tasks
             .iter()
@@ -155,48 +166,49 @@ pub(crate) fn template(spec: &WorkflowSpec, t: &Template, path: &JsonPath, out: 
 }
 
 /// A cycle (first node repeated at the end), if any; tasks are visited in declaration order.
+/// `order` are the tasks' ids, `edges[id]` the ids each one depends on, `names[id]` its name.
 fn find_cycle<'a>(
-    order: &[&'a str],
-    edges: &HashMap<&'a str, Vec<&'a str>>,
+    order: &[usize],
+    edges: &[Vec<usize>],
+    names: &[&'a str],
 ) -> Option<Vec<&'a str>> {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
+        New,
         Visiting,
         Done,
     }
-    fn visit<'a>(
-        n: &'a str,
-        edges: &HashMap<&'a str, Vec<&'a str>>,
-        state: &mut HashMap<&'a str, State>,
-        stack: &mut Vec<&'a str>,
-    ) -> Option<Vec<&'a str>> {
-        match state.get(n) {
-            Some(State::Done) => return None,
-            Some(State::Visiting) => {
+    fn visit(
+        n: usize,
+        edges: &[Vec<usize>],
+        state: &mut [State],
+        stack: &mut Vec<usize>,
+    ) -> Option<Vec<usize>> {
+        match state[n] {
+            State::Done => return None,
+            State::Visiting => {
                 let start = stack.iter().position(|s| *s == n).unwrap_or_default();
-                let mut cycle: Vec<&str> = stack[start..].to_vec();
+                let mut cycle: Vec<usize> = stack[start..].to_vec();
                 cycle.push(n);
                 return Some(cycle);
             }
-            None => {}
+            State::New => {}
         }
-        state.insert(n, State::Visiting);
+        state[n] = State::Visiting;
         stack.push(n);
-        for d in edges.get(n).into_iter().flatten() {
-            if edges.contains_key(d)
-                && let Some(c) = visit(d, edges, state, stack)
-            {
+        for &d in &edges[n] {
+            if let Some(c) = visit(d, edges, state, stack) {
                 return Some(c);
             }
         }
         stack.pop();
-        state.insert(n, State::Done);
+        state[n] = State::Done;
         None
     }
-    let mut state = HashMap::new();
-    for n in order {
+    let mut state = vec![State::New; names.len()];
+    for &n in order {
         if let Some(c) = visit(n, edges, &mut state, &mut Vec::new()) {
-            return Some(c);
+            return Some(c.into_iter().map(|i| names[i]).collect());
         }
     }
     None
@@ -220,10 +232,10 @@ mod tests {
 
     #[test]
     fn cycles_are_reported_with_their_path() {
-        let edges: HashMap<&str, Vec<&str>> =
-            [("a", vec!["c"]), ("b", vec!["a"]), ("c", vec!["b"])].into();
+        // a -> c, b -> a, c -> b
+        let edges = vec![vec![2], vec![0], vec![1]];
         assert_eq!(
-            find_cycle(&["a", "b", "c"], &edges),
+            find_cycle(&[0, 1, 2], &edges, &["a", "b", "c"]),
             Some(vec!["a", "c", "b", "a"])
         );
     }

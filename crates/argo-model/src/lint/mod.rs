@@ -23,9 +23,10 @@ mod vars;
 
 use std::fmt;
 
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
-use crate::{Document, JsonPath, UnknownFields, WorkflowSpec};
+use crate::{Document, JsonPath, UnknownField, UnknownFields, Workflow, WorkflowSpec};
 
 pub use text::{DocumentReport, lint_text, lint_value};
 
@@ -178,41 +179,103 @@ impl LintOptions {
 
 /// Lints one typed document. Non-Argo documents (`Document::Other`) have no findings.
 pub fn lint(doc: &Document, options: &LintOptions) -> Vec<Finding> {
-    let mut out = Vec::new();
     let root = JsonPath::root();
-    let (meta, spec, spec_path, is_workflow, max_name) = match doc {
-        Document::Workflow(d) => (&d.metadata, Some(&d.spec), root.key("spec"), true, 63),
-        Document::WorkflowTemplate(d) => (&d.metadata, Some(&d.spec), root.key("spec"), false, 63),
-        Document::ClusterWorkflowTemplate(d) => {
-            (&d.metadata, Some(&d.spec), root.key("spec"), false, 63)
-        }
-        Document::CronWorkflow(d) => (
+    match doc {
+        Document::Workflow(d) => lint_workflow(d, options),
+        Document::WorkflowTemplate(d) => lint_parts(
             &d.metadata,
-            Some(&d.spec.workflow_spec),
-            root.key("spec").key("workflowSpec"),
-            true,
-            52,
+            Some((&d.spec, root.key("spec"), false)),
+            63,
+            options.strict.then(|| d.unknown_fields()),
         ),
-        Document::WorkflowEventBinding(d) => (&d.metadata, None, root.key("spec"), false, 63),
-        Document::Other(_) => return out,
-    };
-    if options.strict {
-        let unknown = match doc {
-            Document::Workflow(d) => d.unknown_fields(),
-            Document::WorkflowTemplate(d) => d.unknown_fields(),
-            Document::ClusterWorkflowTemplate(d) => d.unknown_fields(),
-            Document::CronWorkflow(d) => d.unknown_fields(),
-            Document::WorkflowEventBinding(d) => d.unknown_fields(),
-            Document::Other(_) => Vec::new(),
-        };
+        Document::ClusterWorkflowTemplate(d) => lint_parts(
+            &d.metadata,
+            Some((&d.spec, root.key("spec"), false)),
+            63,
+            options.strict.then(|| d.unknown_fields()),
+        ),
+        Document::CronWorkflow(d) => lint_parts(
+            &d.metadata,
+            Some((
+                &d.spec.workflow_spec,
+                root.key("spec").key("workflowSpec"),
+                true,
+            )),
+            52,
+            options.strict.then(|| d.unknown_fields()),
+        ),
+        Document::WorkflowEventBinding(d) => lint_parts(
+            &d.metadata,
+            None,
+            63,
+            options.strict.then(|| d.unknown_fields()),
+        ),
+        Document::Other(_) => Vec::new(),
+    }
+}
+
+/// Lints a [`Workflow`] by reference: the same findings as [`lint`] of
+/// `Document::from(workflow.clone())`, without the clone.
+pub fn lint_workflow(workflow: &Workflow, options: &LintOptions) -> Vec<Finding> {
+    lint_parts(
+        &workflow.metadata,
+        Some((&workflow.spec, JsonPath::root().key("spec"), true)),
+        63,
+        options.strict.then(|| workflow.unknown_fields()),
+    )
+}
+
+/// The rules of [`lint`] over the parts of a document: its metadata, its workflow spec (with its
+/// path and whether the document is a workflow), the longest name allowed, and the unknown
+/// fields (when strict).
+fn lint_parts(
+    meta: &ObjectMeta,
+    spec: Option<(&WorkflowSpec, JsonPath, bool)>,
+    max_name: usize,
+    unknown: Option<Vec<UnknownField>>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(unknown) = unknown {
         out.extend(unknown.into_iter().map(|u| unknown_field(&u.path, &u.key)));
     }
     names::metadata(meta, max_name, &mut out);
-    if let Some(spec) = spec {
+    if let Some((spec, spec_path, is_workflow)) = spec {
         lint_spec(spec, &spec_path, is_workflow, &mut out);
     }
     out
 }
+
+/// A fast, non-keyed hasher (`FxHash`, as rustc's) for the lint's sets and maps of names: they
+/// are rebuilt for every document and hash each task name several times, where std's `SipHash`
+/// dominated the lint of large DAGs. Only performance depends on it: nothing iterates these maps.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A `HashMap` with [`FxHasher`].
+pub(crate) type FxHashMap<K, V> =
+    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+/// A `HashSet` with [`FxHasher`].
+pub(crate) type FxHashSet<K> =
+    std::collections::HashSet<K, std::hash::BuildHasherDefault<FxHasher>>;
 
 pub(crate) fn unknown_field(path: &JsonPath, key: &str) -> Finding {
     Finding::error(

@@ -71,18 +71,19 @@ pub(crate) fn metadata(meta: &ObjectMeta, max: usize, out: &mut Vec<Finding>) {
 }
 
 /// Checks a template/task/step name and records it for the uniqueness check.
-pub(crate) fn check_template_like(
+/// `path` builds the path of the task, step or template; it is called only for a finding.
+pub(crate) fn check_template_like<'a>(
     what: &str,
-    name: &str,
-    path: &JsonPath,
-    seen: &mut std::collections::HashSet<String>,
+    name: &'a str,
+    path: &dyn Fn() -> JsonPath,
+    seen: &mut super::FxHashSet<&'a str>,
     out: &mut Vec<Finding>,
 ) {
-    let p = path.key("name");
+    let p = || path().key("name");
     if name.is_empty() {
         out.push(Finding::error(
             Rule::InvalidName,
-            &p,
+            &p(),
             format!("{what} has no name; give it one"),
         ));
         return;
@@ -90,40 +91,58 @@ pub(crate) fn check_template_like(
     if !is_template_name(name) {
         out.push(Finding::error(
             Rule::InvalidName,
-            &p,
+            &p(),
             format!(
                 "{what} name `{name}` is invalid: use letters, digits and '-' (no '_' or '.'), start with a letter or digit, at most 128 characters"
             ),
         ));
     }
-    if !seen.insert(name.to_owned()) {
+    if !seen.insert(name) {
         out.push(Finding::error(
             Rule::DuplicateName,
-            &p,
+            &p(),
             format!("{what} name `{name}` is used twice; rename one of them"),
         ));
     }
 }
 
-/// Checks parameter or artifact names of one list.
+/// Parameter or artifact names: valid, and each declared once. `path` builds the path of the
+/// list; it is called only for a finding.
 pub(crate) fn check_params<'a>(
     names: impl Iterator<Item = &'a str>,
-    path: &JsonPath,
+    path: &dyn Fn() -> JsonPath,
     out: &mut Vec<Finding>,
 ) {
-    let mut seen = std::collections::HashSet::new();
+    // The lists are short: a linear scan over the names seen so far, until there are many.
+    const SCAN: usize = 16;
+    let mut few: Vec<&str> = Vec::new();
+    let mut many = std::collections::HashSet::new();
     for (i, name) in names.enumerate() {
-        let p = path.index(i).key("name");
+        let p = || path().index(i).key("name");
         if !is_param_name(name) {
             out.push(Finding::error(
                 Rule::InvalidName,
-                &p,
+                &p(),
                 format!("name `{name}` is invalid: use letters, digits, '-' and '_'"),
             ));
-        } else if !seen.insert(name) {
+            continue;
+        }
+        let repeated = if many.is_empty() && few.len() < SCAN {
+            let r = few.contains(&name);
+            if !r {
+                few.push(name);
+            }
+            r
+        } else {
+            if many.is_empty() {
+                many.extend(few.drain(..));
+            }
+            !many.insert(name)
+        };
+        if repeated {
             out.push(Finding::error(
                 Rule::DuplicateName,
-                &p,
+                &p(),
                 format!("`{name}` is declared twice; rename or remove one"),
             ));
         }

@@ -1,8 +1,6 @@
 //! Structural rules: entrypoint, template references, template types, enums, inputs supplied.
 
-use std::collections::HashSet;
-
-use super::{Finding, Rule, names};
+use super::{Finding, FxHashSet, Rule, names};
 use crate::{Arguments, JsonPath, Template, TemplateRef, WorkflowSpec};
 
 const RETRY_POLICIES: &[&str] = &["Always", "OnFailure", "OnError", "OnTransientError"];
@@ -25,12 +23,12 @@ pub(crate) fn spec(
     out: &mut Vec<Finding>,
 ) {
     let local = spec.workflow_template_ref.is_none();
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     for (i, t) in spec.templates.iter().enumerate() {
         names::check_template_like(
             "template",
             &t.name,
-            &path.key("templates").index(i),
+            &|| path.key("templates").index(i),
             &mut seen,
             out,
         );
@@ -47,7 +45,7 @@ pub(crate) fn spec(
                 supplied(
                     t,
                     spec.arguments.as_ref(),
-                    &path.key("arguments"),
+                    &|| path.key("arguments"),
                     "spec.arguments",
                     out,
                 );
@@ -78,15 +76,14 @@ pub(crate) fn spec(
         ));
     }
     if let Some(a) = &spec.arguments {
-        let ap = path.key("arguments");
         names::check_params(
             a.parameters.iter().map(|p| p.name.as_str()),
-            &ap.key("parameters"),
+            &|| path.key("arguments").key("parameters"),
             out,
         );
         names::check_params(
             a.artifacts.iter().map(|p| p.name.as_str()),
-            &ap.key("artifacts"),
+            &|| path.key("arguments").key("artifacts"),
             out,
         );
     }
@@ -169,35 +166,33 @@ pub(crate) fn template(spec: &WorkflowSpec, t: &Template, path: &JsonPath, out: 
         ));
     }
     if let Some(i) = &t.inputs {
-        let ip = path.key("inputs");
         names::check_params(
             i.parameters.iter().map(|p| p.name.as_str()),
-            &ip.key("parameters"),
+            &|| path.key("inputs").key("parameters"),
             out,
         );
         names::check_params(
             i.artifacts.iter().map(|p| p.name.as_str()),
-            &ip.key("artifacts"),
+            &|| path.key("inputs").key("artifacts"),
             out,
         );
     }
     if let Some(o) = &t.outputs {
-        let op = path.key("outputs");
         names::check_params(
             o.parameters.iter().map(|p| p.name.as_str()),
-            &op.key("parameters"),
+            &|| path.key("outputs").key("parameters"),
             out,
         );
         names::check_params(
             o.artifacts.iter().map(|p| p.name.as_str()),
-            &op.key("artifacts"),
+            &|| path.key("outputs").key("artifacts"),
             out,
         );
     }
     for (g, group) in t.steps.iter().enumerate() {
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         for (s, step) in group.0.iter().enumerate() {
-            let sp = path.key("steps").index(g).index(s);
+            let sp = || path.key("steps").index(g).index(s);
             names::check_template_like("step", &step.name, &sp, &mut seen, out);
             call(
                 spec,
@@ -213,13 +208,14 @@ pub(crate) fn template(spec: &WorkflowSpec, t: &Template, path: &JsonPath, out: 
 }
 
 /// Checks one task or step: how it names its template, and that it supplies the inputs.
+/// `path` builds the path of the task or step; it is called only for a finding.
 pub(crate) fn call(
     spec: &WorkflowSpec,
     template: Option<&str>,
     template_ref: Option<&TemplateRef>,
     inline: Option<&Template>,
     arguments: Option<&Arguments>,
-    path: &JsonPath,
+    path: &dyn Fn() -> JsonPath,
     out: &mut Vec<Finding>,
 ) {
     let template = template.filter(|t| !t.is_empty());
@@ -229,7 +225,7 @@ pub(crate) fn call(
     if count != 1 {
         out.push(Finding::error(
             Rule::TemplateReference,
-            path,
+            &path(),
             "set exactly one of `template`, `templateRef` and `inline`",
         ));
     }
@@ -238,18 +234,18 @@ pub(crate) fn call(
     {
         out.push(Finding::error(
             Rule::TemplateReference,
-            &path.key("templateRef"),
+            &path().key("templateRef"),
             "templateRef needs both `name` (the WorkflowTemplate) and `template`",
         ));
     }
     if let Some(a) = arguments {
-        let ap = path.key("arguments").key("parameters");
+        let ap = || path().key("arguments").key("parameters");
         names::check_params(a.parameters.iter().map(|p| p.name.as_str()), &ap, out);
         for (i, p) in a.parameters.iter().enumerate() {
             if p.value.is_none() && p.value_from.is_none() {
                 out.push(Finding::error(
                     Rule::InputNotSupplied,
-                    &ap.index(i),
+                    &ap().index(i),
                     format!(
                         "argument `{}` has neither `value` nor `valueFrom`; give it one",
                         p.name
@@ -263,8 +259,8 @@ pub(crate) fn call(
         return;
     }
     match find(spec, name) {
-        None => out.push(undefined(name, &path.key("template"), spec)),
-        Some(t) => supplied(t, arguments, &path.key("arguments"), "the caller", out),
+        None => out.push(undefined(name, &path().key("template"), spec)),
+        Some(t) => supplied(t, arguments, &|| path().key("arguments"), "the caller", out),
     }
 }
 
@@ -272,7 +268,7 @@ pub(crate) fn call(
 fn supplied(
     t: &Template,
     args: Option<&Arguments>,
-    path: &JsonPath,
+    path: &dyn Fn() -> JsonPath,
     who: &str,
     out: &mut Vec<Finding>,
 ) {
@@ -283,7 +279,7 @@ fn supplied(
         if !has_own && !given {
             out.push(Finding::error(
                 Rule::InputNotSupplied,
-                path,
+                &path(),
                 format!(
                     "inputs.parameters.{} of template `{}` was not supplied by {who}; pass it in arguments.parameters or give the input a default",
                     p.name, t.name

@@ -31,7 +31,9 @@ impl JsonPath {
             && key
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        let mut s = self.0.clone();
+        // One allocation of the final size (a clone would have to grow).
+        let mut s = String::with_capacity(self.0.len() + key.len() + 5);
+        s.push_str(&self.0);
         if plain {
             if !s.is_empty() {
                 s.push('.');
@@ -48,7 +50,12 @@ impl JsonPath {
     /// This path followed by the array index `index`.
     #[must_use]
     pub fn index(&self, index: usize) -> Self {
-        Self(format!("{}[{index}]", self.0))
+        use fmt::Write as _;
+        let mut s = String::with_capacity(self.0.len() + 22);
+        s.push_str(&self.0);
+        // Writing to a `String` cannot fail.
+        let _ = write!(s, "[{index}]");
+        Self(s)
     }
 
     /// The path as text (empty for the root).

@@ -96,3 +96,27 @@ fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: String) 
         _ => format!("{path}: {a} became {b}"),
     }
 }
+
+/// `to_yaml_string` writes the typed document directly; its text is the YAML of the document's
+/// JSON value, byte for byte, for every upstream example.
+#[test]
+fn typed_yaml_is_the_yaml_of_the_value() {
+    let Some(dir) = super::examples::dir() else {
+        return;
+    };
+    let mut checked = 0;
+    for (name, text) in &super::examples::files(&dir) {
+        let Ok(values) = yaml_values(text) else {
+            continue;
+        };
+        for (i, value) in values.into_iter().enumerate() {
+            let Ok(doc) = Document::from_value(value) else {
+                continue;
+            };
+            let via_value = serde_norway::to_string(&doc.to_value().unwrap()).unwrap();
+            assert_eq!(doc.to_yaml_string().unwrap(), via_value, "{name}#{i}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 200, "checked only {checked} documents");
+}

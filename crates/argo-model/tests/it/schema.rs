@@ -32,3 +32,45 @@ fn lint_accepts_the_upstream_examples() {
         bad.len()
     );
 }
+
+/// `validate_workflow` (task by task) finds what `validate` of the whole value finds, for every
+/// upstream Workflow example and for one with errors in its tasks and elsewhere.
+#[test]
+fn validate_workflow_is_validate_of_the_value() {
+    fn sorted(mut f: Vec<argo_model::lint::Finding>) -> Vec<argo_model::lint::Finding> {
+        f.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+        f
+    }
+    let mut docs: Vec<serde_json::Value> = Vec::new();
+    if let Some(dir) = super::examples::dir() {
+        for (_, text) in super::examples::files(&dir) {
+            docs.extend(argo_model::yaml_values(&text).unwrap_or_default());
+        }
+    }
+    docs.push(serde_json::json!({
+        "apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": {"name": "w"},
+        "spec": {"entrypoint": "main", "arguments": {"parameters": [{"name": "x", "value": 1}]},
+                 "templates": [
+            {"name": "main", "dag": {"tasks": [
+                {"name": "a", "template": "c", "arguments": {"parameters": [{"name": "p", "value": true}]}},
+                {"name": "b", "template": "c", "arguments": {"parameters": [{"name": "q", "value": 2}]}}
+            ]}},
+            {"name": "c", "inputs": {"parameters": [{"name": "p", "default": 3}]},
+             "container": {"image": "busybox"}}
+        ]}
+    }));
+    let mut checked = 0;
+    for value in docs {
+        let Ok(argo_model::Document::Workflow(mut wf)) = argo_model::Document::from_value(value)
+        else {
+            continue;
+        };
+        let whole = argo_model::schema::validate(&serde_json::to_value(&wf).unwrap());
+        let before = wf.clone();
+        let split = argo_model::schema::validate_workflow(&mut wf).unwrap();
+        assert_eq!(sorted(split), sorted(whole));
+        assert_eq!(wf, before);
+        checked += 1;
+    }
+    assert!(checked > 0);
+}

@@ -20,7 +20,7 @@ mod template;
 #[cfg(test)]
 mod tests;
 
-use argo_model::{Arguments, DagTask, DagTemplate, Document, Parameter, Template, Workflow};
+use argo_model::{Arguments, DagTask, DagTemplate, Parameter, Template, Workflow};
 use indexmap::IndexMap;
 
 use crate::config::Config;
@@ -203,17 +203,38 @@ pub fn lower(plan: &Plan, config: &Config, options: &LowerOptions) -> Result<Wor
         ..Template::default()
     });
     spec.templates.extend(set.templates);
-    check(&wf)?;
+    verify(&mut wf)?;
     Ok(wf)
+}
+
+/// The checks of [`check`], without building the JSON value of the whole workflow at once (the
+/// schema is checked task by task: `argo_model::schema::validate_workflow`). Same findings as
+/// [`check`], possibly in another order; the workflow is left as it was.
+fn verify(workflow: &mut Workflow) -> Result<(), LowerError> {
+    let mut findings =
+        argo_model::lint::lint_workflow(workflow, &argo_model::lint::LintOptions::default());
+    findings.extend(
+        argo_model::schema::validate_workflow(workflow).map_err(|source| {
+            LowerError::Serialize {
+                source: argo_model::Error::Encode { source },
+            }
+        })?,
+    );
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(LowerError::Invalid { findings })
+    }
 }
 
 /// Runs strict lint and the JSON-Schema check on `workflow`; any finding is an error.
 pub fn check(workflow: &Workflow) -> Result<(), LowerError> {
-    let doc = Document::from(workflow.clone());
-    let mut findings = argo_model::lint::lint(&doc, &argo_model::lint::LintOptions::default());
-    let value = doc
-        .to_value()
-        .map_err(|source| LowerError::Serialize { source })?;
+    // By reference: the same findings as linting `Document::from(workflow.clone())`.
+    let mut findings =
+        argo_model::lint::lint_workflow(workflow, &argo_model::lint::LintOptions::default());
+    let value = serde_json::to_value(workflow).map_err(|source| LowerError::Serialize {
+        source: argo_model::Error::Encode { source },
+    })?;
     findings.extend(argo_model::schema::validate(&value));
     if findings.is_empty() {
         Ok(())
