@@ -248,11 +248,14 @@ def gen_struct(name, d):
         out.append("    }")
         out.append("}")
         out.append("")
+    # The known field names (a static slice: only read when an unknown field needs a suggestion)
+    # and the walk into the Argo-typed fields; paths are built only for the fields reported.
+    known = ", ".join(f"\"{prop}\"" for prop in props)
     out.append(f"impl UnknownFields for {rname(name)} {{")
-    out.append("    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {")
-    out.append("        report_extra(&self.extra, path, out);")
+    out.append("    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {")
+    out.append(f"        report_extra(&self.extra, &[{known}], path, out);")
     for fname, prop in visits:
-        out.append(f"        self.{fname}.collect_unknown(&path.key(\"{prop}\"), out);")
+        out.append(f"        self.{fname}.collect_unknown_at(&path.key(\"{prop}\"), out);")
     out.append("    }")
     out.append("}")
     return out

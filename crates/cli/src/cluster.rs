@@ -144,25 +144,6 @@ fn is_transport(err: &argo_client::Error) -> bool {
     false
 }
 
-/// The label value argo-fuse gives a project (`argo-kedro.io/project`): its package name mapped
-/// to `[A-Za-z0-9._-]`, alphanumeric at both ends, at most 63 characters.
-pub(crate) fn project_label(package_name: &str) -> String {
-    let mapped: String = package_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let trimmed = mapped.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    let cut = &trimmed[..trimmed.len().min(63)];
-    cut.trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
-        .to_owned()
-}
-
 /// The phase of a workflow (`""` when unset).
 pub(crate) fn phase(wf: &Workflow) -> &str {
     wf.status
@@ -371,8 +352,6 @@ status:
         assert_eq!(format_duration(5), "5s");
         assert_eq!(format_duration(185), "3m05s");
         assert_eq!(format_duration(7620), "2h07m");
-        assert_eq!(project_label("spaceflights_mini"), "spaceflights_mini");
-        assert_eq!(project_label("_x y_"), "x-y");
         let t = |s: &str| Time(s.parse().unwrap());
         let now: Timestamp = "2024-01-01T00:10:00Z".parse().unwrap();
         let start = t("2024-01-01T00:00:00Z");

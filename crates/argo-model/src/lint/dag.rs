@@ -2,7 +2,7 @@
 
 use std::hash::BuildHasherDefault;
 
-use super::{Finding, FxHashMap, FxHashSet, Rule, names, rules};
+use super::{Finding, FxHashMap, FxHashSet, Rule, names, refs, rules};
 use crate::{JsonPath, Template, WorkflowSpec};
 
 const RESULTS: &[&str] = &[
@@ -57,12 +57,8 @@ pub(crate) fn template(spec: &WorkflowSpec, t: &Template, path: &JsonPath, out: 
         })
         .collect();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); id_names.len()];
-    let uses_deps = dag
-        .tasks
-        .iter()
-        .any(|t| !t.dependencies.is_empty() || t.depends.is_some());
-    let mixed = dag.tasks.iter().any(|t| !t.dependencies.is_empty())
-        && dag.tasks.iter().any(|t| t.depends.is_some());
+    let uses_depends = dag.tasks.iter().any(|t| t.depends.is_some());
+    let mixed = uses_depends && dag.tasks.iter().any(|t| !t.dependencies.is_empty());
     if mixed {
         out.push(Finding::error(
             Rule::Depends,
@@ -76,11 +72,14 @@ pub(crate) fn template(spec: &WorkflowSpec, t: &Template, path: &JsonPath, out: 
     let tp = |i: usize| dp.key("tasks").index(i);
     for (i, task) in dag.tasks.iter().enumerate() {
         names::check_template_like("task", &task.name, &|| tp(i), &mut seen, out);
-        if uses_deps && task.name.starts_with(|c: char| c.is_ascii_digit()) {
+        // As Argo: in a DAG using `depends`, every task; else each task with `dependencies`.
+        if (uses_depends || !task.dependencies.is_empty())
+            && task.name.starts_with(|c: char| c.is_ascii_digit())
+        {
             out.push(Finding::error(
                 Rule::InvalidName,
                 &tp(i).key("name"),
-                format!("task name `{}` starts with a digit, which Argo forbids in a DAG with dependencies; prefix it with a letter", task.name),
+                format!("task name `{}` starts with a digit, which Argo forbids when using `depends` or `dependencies`; prefix it with a letter", task.name),
             ));
         }
         rules::call(
@@ -126,6 +125,19 @@ pub(crate) fn template(spec: &WorkflowSpec, t: &Template, path: &JsonPath, out: 
                         ),
                     ));
                 }
+                if matches!(result, Some("AnySucceeded" | "AllFailed"))
+                    && dag.tasks.iter().find(|t| t.name == d).is_some_and(|t| {
+                        t.with_items.is_empty()
+                            && t.with_param.is_none()
+                            && t.with_sequence.is_none()
+                    })
+                {
+                    out.push(Finding::error(
+                        Rule::Depends,
+                        &tp(i).key("depends"),
+                        format!("`{d}.{}` needs task `{d}` to loop (withItems, withParam or withSequence); use `{d}.Succeeded` or `{d}.Failed` instead", result.unwrap_or_default()),
+                    ));
+                }
                 deps.extend(to);
             }
             if task.continue_on.is_some() {
@@ -148,6 +160,7 @@ pub(crate) fn template(spec: &WorkflowSpec, t: &Template, path: &JsonPath, out: 
             }
         }
     }
+    refs::dag(t, &ids, &task_ids, &edges, &tp, out);
     if let Some(cycle) = find_cycle(&task_ids, &edges, &id_names) {
         let at = dag
             .tasks

@@ -16,7 +16,11 @@
 //! ```
 
 mod dag;
+mod fields;
+mod fx;
+mod labels;
 mod names;
+mod refs;
 mod rules;
 mod text;
 mod vars;
@@ -28,6 +32,7 @@ use serde::Serialize;
 
 use crate::{Document, JsonPath, UnknownField, UnknownFields, Workflow, WorkflowSpec};
 
+pub(crate) use fx::{FxHashMap, FxHashSet};
 pub use text::{DocumentReport, lint_text, lint_value};
 
 /// How serious a finding is.
@@ -73,8 +78,12 @@ pub enum Rule {
     UnresolvedVariable,
     /// A template input without value that a caller does not supply.
     InputNotSupplied,
-    /// A value outside an enumeration (`retryPolicy`, `podGC.strategy`).
+    /// A value outside an enumeration (`retryPolicy`, `podGC.strategy`), or malformed.
     InvalidValue,
+    /// A field the template's type does not support (e.g. `parallelism` on a container).
+    MisplacedField,
+    /// A parameter without a value source, with several, or with one its template cannot fill.
+    ValueSource,
 }
 
 impl Rule {
@@ -96,6 +105,8 @@ impl Rule {
             Self::UnresolvedVariable => "unresolved-variable",
             Self::InputNotSupplied => "input-not-supplied",
             Self::InvalidValue => "invalid-value",
+            Self::MisplacedField => "misplaced-field",
+            Self::ValueSource => "value-source",
         }
     }
 }
@@ -194,16 +205,22 @@ pub fn lint(doc: &Document, options: &LintOptions) -> Vec<Finding> {
             63,
             options.strict.then(|| d.unknown_fields()),
         ),
-        Document::CronWorkflow(d) => lint_parts(
-            &d.metadata,
-            Some((
-                &d.spec.workflow_spec,
-                root.key("spec").key("workflowSpec"),
-                true,
-            )),
-            52,
-            options.strict.then(|| d.unknown_fields()),
-        ),
+        Document::CronWorkflow(d) => {
+            let mut out = lint_parts(
+                &d.metadata,
+                Some((
+                    &d.spec.workflow_spec,
+                    root.key("spec").key("workflowSpec"),
+                    true,
+                )),
+                52,
+                options.strict.then(|| d.unknown_fields()),
+            );
+            if let Some(m) = &d.spec.workflow_metadata {
+                labels::object_meta(m, &|| root.key("spec").key("workflowMetadata"), &mut out);
+            }
+            out
+        }
         Document::WorkflowEventBinding(d) => lint_parts(
             &d.metadata,
             None,
@@ -236,63 +253,42 @@ fn lint_parts(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Some(unknown) = unknown {
-        out.extend(unknown.into_iter().map(|u| unknown_field(&u.path, &u.key)));
+        out.extend(
+            unknown
+                .into_iter()
+                .map(|u| unknown_field(&u.path, &u.key, u.suggestion)),
+        );
     }
     names::metadata(meta, max_name, &mut out);
+    labels::object_meta(meta, &|| JsonPath::root().key("metadata"), &mut out);
     if let Some((spec, spec_path, is_workflow)) = spec {
         lint_spec(spec, &spec_path, is_workflow, &mut out);
     }
     out
 }
 
-/// A fast, non-keyed hasher (`FxHash`, as rustc's) for the lint's sets and maps of names: they
-/// are rebuilt for every document and hash each task name several times, where std's `SipHash`
-/// dominated the lint of large DAGs. Only performance depends on it: nothing iterates these maps.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0; 8];
-            w.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A `HashMap` with [`FxHasher`].
-pub(crate) type FxHashMap<K, V> =
-    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
-/// A `HashSet` with [`FxHasher`].
-pub(crate) type FxHashSet<K> =
-    std::collections::HashSet<K, std::hash::BuildHasherDefault<FxHasher>>;
-
-pub(crate) fn unknown_field(path: &JsonPath, key: &str) -> Finding {
+pub(crate) fn unknown_field(path: &JsonPath, key: &str, suggestion: Option<&str>) -> Finding {
+    let fix = match suggestion {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => "remove it or fix its spelling".to_owned(),
+    };
     Finding::error(
         Rule::UnknownField,
         path,
-        format!(
-            "unknown field `{key}`: Argo does not define it here; remove it or fix its spelling"
-        ),
+        format!("unknown field `{key}`: Argo does not define it here; {fix}"),
     )
 }
 
 fn lint_spec(spec: &WorkflowSpec, path: &JsonPath, is_workflow: bool, out: &mut Vec<Finding>) {
     rules::spec(spec, path, is_workflow, out);
+    fields::spec(spec, path, out);
+    labels::spec(spec, path, out);
     for (i, t) in spec.templates.iter().enumerate() {
         let tp = path.key("templates").index(i);
         rules::template(spec, t, &tp, out);
+        fields::template(t, &tp, out);
         dag::template(spec, t, &tp, out);
+        refs::steps(t, &tp, out);
         vars::template(spec, t, &tp, out);
     }
 }

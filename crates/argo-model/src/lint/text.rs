@@ -66,7 +66,7 @@ fn dropped(input: &Value, output: &Value, path: &JsonPath, out: &mut Vec<Finding
             for (k, v) in a {
                 match b.get(k) {
                     Some(w) => dropped(v, w, &path.key(k), out),
-                    None if !v.is_null() => out.push(unknown_field(&path.key(k), k)),
+                    None if !v.is_null() => out.push(unknown_field(&path.key(k), k, None)),
                     None => {}
                 }
             }

@@ -63,19 +63,36 @@ pub struct ArtifactLocation {
 }
 
 impl UnknownFields for ArtifactLocation {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "archiveLogs",
+                "artifactory",
+                "azure",
+                "gcs",
+                "git",
+                "hdfs",
+                "http",
+                "oss",
+                "plugin",
+                "raw",
+                "s3",
+            ],
+            path,
+            out,
+        );
         self.artifactory
-            .collect_unknown(&path.key("artifactory"), out);
-        self.azure.collect_unknown(&path.key("azure"), out);
-        self.gcs.collect_unknown(&path.key("gcs"), out);
-        self.git.collect_unknown(&path.key("git"), out);
-        self.hdfs.collect_unknown(&path.key("hdfs"), out);
-        self.http.collect_unknown(&path.key("http"), out);
-        self.oss.collect_unknown(&path.key("oss"), out);
-        self.plugin.collect_unknown(&path.key("plugin"), out);
-        self.raw.collect_unknown(&path.key("raw"), out);
-        self.s3.collect_unknown(&path.key("s3"), out);
+            .collect_unknown_at(&path.key("artifactory"), out);
+        self.azure.collect_unknown_at(&path.key("azure"), out);
+        self.gcs.collect_unknown_at(&path.key("gcs"), out);
+        self.git.collect_unknown_at(&path.key("git"), out);
+        self.hdfs.collect_unknown_at(&path.key("hdfs"), out);
+        self.http.collect_unknown_at(&path.key("http"), out);
+        self.oss.collect_unknown_at(&path.key("oss"), out);
+        self.plugin.collect_unknown_at(&path.key("plugin"), out);
+        self.raw.collect_unknown_at(&path.key("raw"), out);
+        self.s3.collect_unknown_at(&path.key("s3"), out);
     }
 }
 
@@ -114,16 +131,30 @@ pub struct ArtifactRepository {
 }
 
 impl UnknownFields for ArtifactRepository {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "archiveLogs",
+                "artifactory",
+                "azure",
+                "gcs",
+                "hdfs",
+                "oss",
+                "plugin",
+                "s3",
+            ],
+            path,
+            out,
+        );
         self.artifactory
-            .collect_unknown(&path.key("artifactory"), out);
-        self.azure.collect_unknown(&path.key("azure"), out);
-        self.gcs.collect_unknown(&path.key("gcs"), out);
-        self.hdfs.collect_unknown(&path.key("hdfs"), out);
-        self.oss.collect_unknown(&path.key("oss"), out);
-        self.plugin.collect_unknown(&path.key("plugin"), out);
-        self.s3.collect_unknown(&path.key("s3"), out);
+            .collect_unknown_at(&path.key("artifactory"), out);
+        self.azure.collect_unknown_at(&path.key("azure"), out);
+        self.gcs.collect_unknown_at(&path.key("gcs"), out);
+        self.hdfs.collect_unknown_at(&path.key("hdfs"), out);
+        self.oss.collect_unknown_at(&path.key("oss"), out);
+        self.plugin.collect_unknown_at(&path.key("plugin"), out);
+        self.s3.collect_unknown_at(&path.key("s3"), out);
     }
 }
 
@@ -144,8 +175,8 @@ pub struct ArtifactRepositoryRef {
 }
 
 impl UnknownFields for ArtifactRepositoryRef {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["configMap", "key"], path, out);
     }
 }
 
@@ -168,8 +199,13 @@ pub struct ArtifactoryArtifact {
 }
 
 impl UnknownFields for ArtifactoryArtifact {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["passwordSecret", "url", "usernameSecret"],
+            path,
+            out,
+        );
     }
 }
 
@@ -196,8 +232,13 @@ pub struct ArtifactoryArtifactRepository {
 }
 
 impl UnknownFields for ArtifactoryArtifactRepository {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["keyFormat", "passwordSecret", "repoURL", "usernameSecret"],
+            path,
+            out,
+        );
     }
 }
 
@@ -231,8 +272,19 @@ pub struct AzureArtifact {
 }
 
 impl UnknownFields for AzureArtifact {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "accountKeySecret",
+                "blob",
+                "container",
+                "endpoint",
+                "useSDKCreds",
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -268,8 +320,19 @@ pub struct AzureArtifactRepository {
 }
 
 impl UnknownFields for AzureArtifactRepository {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "accountKeySecret",
+                "blobNameFormat",
+                "container",
+                "endpoint",
+                "useSDKCreds",
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -289,8 +352,13 @@ pub struct BasicAuth {
 }
 
 impl UnknownFields for BasicAuth {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["passwordSecret", "usernameSecret"],
+            path,
+            out,
+        );
     }
 }
 
@@ -310,8 +378,13 @@ pub struct ClientCertAuth {
 }
 
 impl UnknownFields for ClientCertAuth {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["clientCertSecret", "clientKeySecret"],
+            path,
+            out,
+        );
     }
 }
 
@@ -328,8 +401,8 @@ pub struct CreateS3BucketOptions {
 }
 
 impl UnknownFields for CreateS3BucketOptions {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["objectLocking"], path, out);
     }
 }
 
@@ -352,8 +425,13 @@ pub struct GcsArtifact {
 }
 
 impl UnknownFields for GcsArtifact {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["bucket", "key", "serviceAccountKeySecret"],
+            path,
+            out,
+        );
     }
 }
 
@@ -376,8 +454,13 @@ pub struct GcsArtifactRepository {
 }
 
 impl UnknownFields for GcsArtifactRepository {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["bucket", "keyFormat", "serviceAccountKeySecret"],
+            path,
+            out,
+        );
     }
 }
 
@@ -433,8 +516,26 @@ pub struct GitArtifact {
 }
 
 impl UnknownFields for GitArtifact {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "branch",
+                "depth",
+                "disableSubmodules",
+                "fetch",
+                "insecureIgnoreHostKey",
+                "insecureSkipTLS",
+                "passwordSecret",
+                "repo",
+                "revision",
+                "singleBranch",
+                "sshPrivateKeySecret",
+                "usernameSecret",
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -488,8 +589,25 @@ pub struct HdfsArtifact {
 }
 
 impl UnknownFields for HdfsArtifact {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "addresses",
+                "dataTransferProtection",
+                "force",
+                "hdfsUser",
+                "krbCCacheSecret",
+                "krbConfigConfigMap",
+                "krbKeytabSecret",
+                "krbRealm",
+                "krbServicePrincipalName",
+                "krbUsername",
+                "path",
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -543,8 +661,25 @@ pub struct HdfsArtifactRepository {
 }
 
 impl UnknownFields for HdfsArtifactRepository {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "addresses",
+                "dataTransferProtection",
+                "force",
+                "hdfsUser",
+                "krbCCacheSecret",
+                "krbConfigConfigMap",
+                "krbKeytabSecret",
+                "krbRealm",
+                "krbServicePrincipalName",
+                "krbUsername",
+                "pathFormat",
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -573,10 +708,15 @@ pub struct HttpArtifact {
 }
 
 impl UnknownFields for HttpArtifact {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.auth.collect_unknown(&path.key("auth"), out);
-        self.headers.collect_unknown(&path.key("headers"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["auth", "headers", "saveStreamViaFile", "url"],
+            path,
+            out,
+        );
+        self.auth.collect_unknown_at(&path.key("auth"), out);
+        self.headers.collect_unknown_at(&path.key("headers"), out);
     }
 }
 
@@ -599,12 +739,18 @@ pub struct HttpAuth {
 }
 
 impl UnknownFields for HttpAuth {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.basic_auth.collect_unknown(&path.key("basicAuth"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["basicAuth", "clientCert", "oauth2"],
+            path,
+            out,
+        );
+        self.basic_auth
+            .collect_unknown_at(&path.key("basicAuth"), out);
         self.client_cert
-            .collect_unknown(&path.key("clientCert"), out);
-        self.oauth2.collect_unknown(&path.key("oauth2"), out);
+            .collect_unknown_at(&path.key("clientCert"), out);
+        self.oauth2.collect_unknown_at(&path.key("oauth2"), out);
     }
 }
 
@@ -624,8 +770,8 @@ pub struct Header {
 }
 
 impl UnknownFields for Header {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["name", "value"], path, out);
     }
 }
 
@@ -662,10 +808,21 @@ pub struct OAuth2Auth {
 }
 
 impl UnknownFields for OAuth2Auth {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "clientIDSecret",
+                "clientSecretSecret",
+                "endpointParams",
+                "scopes",
+                "tokenURLSecret",
+            ],
+            path,
+            out,
+        );
         self.endpoint_params
-            .collect_unknown(&path.key("endpointParams"), out);
+            .collect_unknown_at(&path.key("endpointParams"), out);
     }
 }
 
@@ -685,8 +842,8 @@ pub struct OAuth2EndpointParam {
 }
 
 impl UnknownFields for OAuth2EndpointParam {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["key", "value"], path, out);
     }
 }
 
@@ -733,10 +890,25 @@ pub struct OssArtifact {
 }
 
 impl UnknownFields for OssArtifact {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "accessKeySecret",
+                "bucket",
+                "createBucketIfNotPresent",
+                "endpoint",
+                "key",
+                "lifecycleRule",
+                "secretKeySecret",
+                "securityToken",
+                "useSDKCreds",
+            ],
+            path,
+            out,
+        );
         self.lifecycle_rule
-            .collect_unknown(&path.key("lifecycleRule"), out);
+            .collect_unknown_at(&path.key("lifecycleRule"), out);
     }
 }
 
@@ -783,10 +955,25 @@ pub struct OssArtifactRepository {
 }
 
 impl UnknownFields for OssArtifactRepository {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "accessKeySecret",
+                "bucket",
+                "createBucketIfNotPresent",
+                "endpoint",
+                "keyFormat",
+                "lifecycleRule",
+                "secretKeySecret",
+                "securityToken",
+                "useSDKCreds",
+            ],
+            path,
+            out,
+        );
         self.lifecycle_rule
-            .collect_unknown(&path.key("lifecycleRule"), out);
+            .collect_unknown_at(&path.key("lifecycleRule"), out);
     }
 }
 
@@ -807,8 +994,13 @@ pub struct OssLifecycleRule {
 }
 
 impl UnknownFields for OssLifecycleRule {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["markDeletionAfterDays", "markInfrequentAccessAfterDays"],
+            path,
+            out,
+        );
     }
 }
 
@@ -835,8 +1027,13 @@ pub struct PluginArtifact {
 }
 
 impl UnknownFields for PluginArtifact {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["configuration", "connectionTimeoutSeconds", "key", "name"],
+            path,
+            out,
+        );
     }
 }
 
@@ -859,8 +1056,13 @@ pub struct PluginArtifactRepository {
 }
 
 impl UnknownFields for PluginArtifactRepository {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["configuration", "keyFormat", "name"],
+            path,
+            out,
+        );
     }
 }
 
@@ -925,12 +1127,32 @@ pub struct S3Artifact {
 }
 
 impl UnknownFields for S3Artifact {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "accessKeySecret",
+                "addressingStyle",
+                "bucket",
+                "caSecret",
+                "createBucketIfNotPresent",
+                "encryptionOptions",
+                "endpoint",
+                "insecure",
+                "key",
+                "region",
+                "roleARN",
+                "secretKeySecret",
+                "sessionTokenSecret",
+                "useSDKCreds",
+            ],
+            path,
+            out,
+        );
         self.create_bucket_if_not_present
-            .collect_unknown(&path.key("createBucketIfNotPresent"), out);
+            .collect_unknown_at(&path.key("createBucketIfNotPresent"), out);
         self.encryption_options
-            .collect_unknown(&path.key("encryptionOptions"), out);
+            .collect_unknown_at(&path.key("encryptionOptions"), out);
     }
 }
 
@@ -1000,12 +1222,33 @@ pub struct S3ArtifactRepository {
 }
 
 impl UnknownFields for S3ArtifactRepository {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "accessKeySecret",
+                "addressingStyle",
+                "bucket",
+                "caSecret",
+                "createBucketIfNotPresent",
+                "encryptionOptions",
+                "endpoint",
+                "insecure",
+                "keyFormat",
+                "keyPrefix",
+                "region",
+                "roleARN",
+                "secretKeySecret",
+                "sessionTokenSecret",
+                "useSDKCreds",
+            ],
+            path,
+            out,
+        );
         self.create_bucket_if_not_present
-            .collect_unknown(&path.key("createBucketIfNotPresent"), out);
+            .collect_unknown_at(&path.key("createBucketIfNotPresent"), out);
         self.encryption_options
-            .collect_unknown(&path.key("encryptionOptions"), out);
+            .collect_unknown_at(&path.key("encryptionOptions"), out);
     }
 }
 
@@ -1035,7 +1278,17 @@ pub struct S3EncryptionOptions {
 }
 
 impl UnknownFields for S3EncryptionOptions {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "enableEncryption",
+                "kmsEncryptionContext",
+                "kmsKeyId",
+                "serverSideCustomerKeySecret",
+            ],
+            path,
+            out,
+        );
     }
 }

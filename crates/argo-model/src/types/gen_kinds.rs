@@ -55,9 +55,14 @@ impl Default for ClusterWorkflowTemplate {
 }
 
 impl UnknownFields for ClusterWorkflowTemplate {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.spec.collect_unknown(&path.key("spec"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["apiVersion", "kind", "metadata", "spec"],
+            path,
+            out,
+        );
+        self.spec.collect_unknown_at(&path.key("spec"), out);
     }
 }
 
@@ -103,10 +108,15 @@ impl Default for CronWorkflow {
 }
 
 impl UnknownFields for CronWorkflow {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.spec.collect_unknown(&path.key("spec"), out);
-        self.status.collect_unknown(&path.key("status"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["apiVersion", "kind", "metadata", "spec", "status"],
+            path,
+            out,
+        );
+        self.spec.collect_unknown_at(&path.key("spec"), out);
+        self.status.collect_unknown_at(&path.key("status"), out);
     }
 }
 
@@ -156,12 +166,29 @@ pub struct CronWorkflowSpec {
 }
 
 impl UnknownFields for CronWorkflowSpec {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "concurrencyPolicy",
+                "failedJobsHistoryLimit",
+                "schedules",
+                "startingDeadlineSeconds",
+                "stopStrategy",
+                "successfulJobsHistoryLimit",
+                "suspend",
+                "timezone",
+                "when",
+                "workflowMetadata",
+                "workflowSpec",
+            ],
+            path,
+            out,
+        );
         self.stop_strategy
-            .collect_unknown(&path.key("stopStrategy"), out);
+            .collect_unknown_at(&path.key("stopStrategy"), out);
         self.workflow_spec
-            .collect_unknown(&path.key("workflowSpec"), out);
+            .collect_unknown_at(&path.key("workflowSpec"), out);
     }
 }
 
@@ -194,10 +221,22 @@ pub struct CronWorkflowStatus {
 }
 
 impl UnknownFields for CronWorkflowStatus {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "active",
+                "conditions",
+                "failed",
+                "lastScheduledTime",
+                "phase",
+                "succeeded",
+            ],
+            path,
+            out,
+        );
         self.conditions
-            .collect_unknown(&path.key("conditions"), out);
+            .collect_unknown_at(&path.key("conditions"), out);
     }
 }
 
@@ -215,8 +254,8 @@ pub struct Event {
 }
 
 impl UnknownFields for Event {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["selector"], path, out);
     }
 }
 
@@ -236,8 +275,8 @@ pub struct StopStrategy {
 }
 
 impl UnknownFields for StopStrategy {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["expression"], path, out);
     }
 }
 
@@ -260,11 +299,17 @@ pub struct Submit {
 }
 
 impl UnknownFields for Submit {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.arguments.collect_unknown(&path.key("arguments"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["arguments", "metadata", "workflowTemplateRef"],
+            path,
+            out,
+        );
+        self.arguments
+            .collect_unknown_at(&path.key("arguments"), out);
         self.workflow_template_ref
-            .collect_unknown(&path.key("workflowTemplateRef"), out);
+            .collect_unknown_at(&path.key("workflowTemplateRef"), out);
     }
 }
 
@@ -310,10 +355,15 @@ impl Default for Workflow {
 }
 
 impl UnknownFields for Workflow {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.spec.collect_unknown(&path.key("spec"), out);
-        self.status.collect_unknown(&path.key("status"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["apiVersion", "kind", "metadata", "spec", "status"],
+            path,
+            out,
+        );
+        self.spec.collect_unknown_at(&path.key("spec"), out);
+        self.status.collect_unknown_at(&path.key("status"), out);
     }
 }
 
@@ -355,9 +405,14 @@ impl Default for WorkflowEventBinding {
 }
 
 impl UnknownFields for WorkflowEventBinding {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.spec.collect_unknown(&path.key("spec"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["apiVersion", "kind", "metadata", "spec"],
+            path,
+            out,
+        );
+        self.spec.collect_unknown_at(&path.key("spec"), out);
     }
 }
 
@@ -377,10 +432,10 @@ pub struct WorkflowEventBindingSpec {
 }
 
 impl UnknownFields for WorkflowEventBindingSpec {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.event.collect_unknown(&path.key("event"), out);
-        self.submit.collect_unknown(&path.key("submit"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["event", "submit"], path, out);
+        self.event.collect_unknown_at(&path.key("event"), out);
+        self.submit.collect_unknown_at(&path.key("submit"), out);
     }
 }
 
@@ -422,8 +477,13 @@ impl Default for WorkflowTemplate {
 }
 
 impl UnknownFields for WorkflowTemplate {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.spec.collect_unknown(&path.key("spec"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["apiVersion", "kind", "metadata", "spec"],
+            path,
+            out,
+        );
+        self.spec.collect_unknown_at(&path.key("spec"), out);
     }
 }

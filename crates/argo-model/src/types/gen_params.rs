@@ -36,11 +36,11 @@ pub struct ArchiveStrategy {
 }
 
 impl UnknownFields for ArchiveStrategy {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.none.collect_unknown(&path.key("none"), out);
-        self.tar.collect_unknown(&path.key("tar"), out);
-        self.zip.collect_unknown(&path.key("zip"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["none", "tar", "zip"], path, out);
+        self.none.collect_unknown_at(&path.key("none"), out);
+        self.tar.collect_unknown_at(&path.key("tar"), out);
+        self.zip.collect_unknown_at(&path.key("zip"), out);
     }
 }
 
@@ -60,11 +60,12 @@ pub struct Arguments {
 }
 
 impl UnknownFields for Arguments {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.artifacts.collect_unknown(&path.key("artifacts"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["artifacts", "parameters"], path, out);
+        self.artifacts
+            .collect_unknown_at(&path.key("artifacts"), out);
         self.parameters
-            .collect_unknown(&path.key("parameters"), out);
+            .collect_unknown_at(&path.key("parameters"), out);
     }
 }
 
@@ -155,22 +156,51 @@ pub struct Artifact {
 }
 
 impl UnknownFields for Artifact {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.archive.collect_unknown(&path.key("archive"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "archive",
+                "archiveLogs",
+                "artifactGC",
+                "artifactory",
+                "azure",
+                "deleted",
+                "from",
+                "fromExpression",
+                "gcs",
+                "git",
+                "globalName",
+                "hdfs",
+                "http",
+                "mode",
+                "name",
+                "optional",
+                "oss",
+                "path",
+                "plugin",
+                "raw",
+                "recurseMode",
+                "s3",
+                "subPath",
+            ],
+            path,
+            out,
+        );
+        self.archive.collect_unknown_at(&path.key("archive"), out);
         self.artifact_gc
-            .collect_unknown(&path.key("artifactGC"), out);
+            .collect_unknown_at(&path.key("artifactGC"), out);
         self.artifactory
-            .collect_unknown(&path.key("artifactory"), out);
-        self.azure.collect_unknown(&path.key("azure"), out);
-        self.gcs.collect_unknown(&path.key("gcs"), out);
-        self.git.collect_unknown(&path.key("git"), out);
-        self.hdfs.collect_unknown(&path.key("hdfs"), out);
-        self.http.collect_unknown(&path.key("http"), out);
-        self.oss.collect_unknown(&path.key("oss"), out);
-        self.plugin.collect_unknown(&path.key("plugin"), out);
-        self.raw.collect_unknown(&path.key("raw"), out);
-        self.s3.collect_unknown(&path.key("s3"), out);
+            .collect_unknown_at(&path.key("artifactory"), out);
+        self.azure.collect_unknown_at(&path.key("azure"), out);
+        self.gcs.collect_unknown_at(&path.key("gcs"), out);
+        self.git.collect_unknown_at(&path.key("git"), out);
+        self.hdfs.collect_unknown_at(&path.key("hdfs"), out);
+        self.http.collect_unknown_at(&path.key("http"), out);
+        self.oss.collect_unknown_at(&path.key("oss"), out);
+        self.plugin.collect_unknown_at(&path.key("plugin"), out);
+        self.raw.collect_unknown_at(&path.key("raw"), out);
+        self.s3.collect_unknown_at(&path.key("s3"), out);
     }
 }
 
@@ -261,22 +291,51 @@ pub struct ArtifactPaths {
 }
 
 impl UnknownFields for ArtifactPaths {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.archive.collect_unknown(&path.key("archive"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "archive",
+                "archiveLogs",
+                "artifactGC",
+                "artifactory",
+                "azure",
+                "deleted",
+                "from",
+                "fromExpression",
+                "gcs",
+                "git",
+                "globalName",
+                "hdfs",
+                "http",
+                "mode",
+                "name",
+                "optional",
+                "oss",
+                "path",
+                "plugin",
+                "raw",
+                "recurseMode",
+                "s3",
+                "subPath",
+            ],
+            path,
+            out,
+        );
+        self.archive.collect_unknown_at(&path.key("archive"), out);
         self.artifact_gc
-            .collect_unknown(&path.key("artifactGC"), out);
+            .collect_unknown_at(&path.key("artifactGC"), out);
         self.artifactory
-            .collect_unknown(&path.key("artifactory"), out);
-        self.azure.collect_unknown(&path.key("azure"), out);
-        self.gcs.collect_unknown(&path.key("gcs"), out);
-        self.git.collect_unknown(&path.key("git"), out);
-        self.hdfs.collect_unknown(&path.key("hdfs"), out);
-        self.http.collect_unknown(&path.key("http"), out);
-        self.oss.collect_unknown(&path.key("oss"), out);
-        self.plugin.collect_unknown(&path.key("plugin"), out);
-        self.raw.collect_unknown(&path.key("raw"), out);
-        self.s3.collect_unknown(&path.key("s3"), out);
+            .collect_unknown_at(&path.key("artifactory"), out);
+        self.azure.collect_unknown_at(&path.key("azure"), out);
+        self.gcs.collect_unknown_at(&path.key("gcs"), out);
+        self.git.collect_unknown_at(&path.key("git"), out);
+        self.hdfs.collect_unknown_at(&path.key("hdfs"), out);
+        self.http.collect_unknown_at(&path.key("http"), out);
+        self.oss.collect_unknown_at(&path.key("oss"), out);
+        self.plugin.collect_unknown_at(&path.key("plugin"), out);
+        self.raw.collect_unknown_at(&path.key("raw"), out);
+        self.s3.collect_unknown_at(&path.key("s3"), out);
     }
 }
 
@@ -297,11 +356,12 @@ pub struct Inputs {
 }
 
 impl UnknownFields for Inputs {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.artifacts.collect_unknown(&path.key("artifacts"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["artifacts", "parameters"], path, out);
+        self.artifacts
+            .collect_unknown_at(&path.key("artifacts"), out);
         self.parameters
-            .collect_unknown(&path.key("parameters"), out);
+            .collect_unknown_at(&path.key("parameters"), out);
     }
 }
 
@@ -317,8 +377,8 @@ pub struct NoneStrategy {
 }
 
 impl UnknownFields for NoneStrategy {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &[], path, out);
     }
 }
 
@@ -345,11 +405,17 @@ pub struct Outputs {
 }
 
 impl UnknownFields for Outputs {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.artifacts.collect_unknown(&path.key("artifacts"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["artifacts", "exitCode", "parameters", "result"],
+            path,
+            out,
+        );
+        self.artifacts
+            .collect_unknown_at(&path.key("artifacts"), out);
         self.parameters
-            .collect_unknown(&path.key("parameters"), out);
+            .collect_unknown_at(&path.key("parameters"), out);
     }
 }
 
@@ -387,9 +453,23 @@ pub struct Parameter {
 }
 
 impl UnknownFields for Parameter {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.value_from.collect_unknown(&path.key("valueFrom"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "default",
+                "description",
+                "enum",
+                "globalName",
+                "name",
+                "value",
+                "valueFrom",
+            ],
+            path,
+            out,
+        );
+        self.value_from
+            .collect_unknown_at(&path.key("valueFrom"), out);
     }
 }
 
@@ -406,8 +486,8 @@ pub struct RawArtifact {
 }
 
 impl UnknownFields for RawArtifact {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["data"], path, out);
     }
 }
 
@@ -422,8 +502,8 @@ pub struct SuppliedValueFrom {
 }
 
 impl UnknownFields for SuppliedValueFrom {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &[], path, out);
     }
 }
 
@@ -441,8 +521,8 @@ pub struct TarStrategy {
 }
 
 impl UnknownFields for TarStrategy {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["compressionLevel"], path, out);
     }
 }
 
@@ -485,9 +565,24 @@ pub struct ValueFrom {
 }
 
 impl UnknownFields for ValueFrom {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.supplied.collect_unknown(&path.key("supplied"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "configMapKeyRef",
+                "default",
+                "event",
+                "expression",
+                "jqFilter",
+                "jsonPath",
+                "parameter",
+                "path",
+                "supplied",
+            ],
+            path,
+            out,
+        );
+        self.supplied.collect_unknown_at(&path.key("supplied"), out);
     }
 }
 
@@ -501,7 +596,7 @@ pub struct ZipStrategy {
 }
 
 impl UnknownFields for ZipStrategy {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &[], path, out);
     }
 }

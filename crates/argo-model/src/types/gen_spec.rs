@@ -39,10 +39,15 @@ pub struct ArtifactGC {
 }
 
 impl UnknownFields for ArtifactGC {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["podMetadata", "serviceAccountName", "strategy"],
+            path,
+            out,
+        );
         self.pod_metadata
-            .collect_unknown(&path.key("podMetadata"), out);
+            .collect_unknown_at(&path.key("podMetadata"), out);
     }
 }
 
@@ -74,8 +79,13 @@ pub struct Backoff {
 }
 
 impl UnknownFields for Backoff {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["cap", "duration", "factor", "maxDuration"],
+            path,
+            out,
+        );
     }
 }
 
@@ -92,8 +102,8 @@ pub struct Cache {
 }
 
 impl UnknownFields for Cache {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["configMap"], path, out);
     }
 }
 
@@ -110,8 +120,8 @@ pub struct Counter {
 }
 
 impl UnknownFields for Counter {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["value"], path, out);
     }
 }
 
@@ -128,8 +138,8 @@ pub struct ExecutorConfig {
 }
 
 impl UnknownFields for ExecutorConfig {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["serviceAccountName"], path, out);
     }
 }
 
@@ -154,8 +164,8 @@ pub struct Gauge {
 }
 
 impl UnknownFields for Gauge {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["operation", "realtime", "value"], path, out);
     }
 }
 
@@ -175,8 +185,8 @@ pub struct Histogram {
 }
 
 impl UnknownFields for Histogram {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["buckets", "value"], path, out);
     }
 }
 
@@ -193,8 +203,8 @@ pub struct LabelValueFrom {
 }
 
 impl UnknownFields for LabelValueFrom {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["expression"], path, out);
     }
 }
 
@@ -221,11 +231,17 @@ pub struct LifecycleHook {
 }
 
 impl UnknownFields for LifecycleHook {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.arguments.collect_unknown(&path.key("arguments"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["arguments", "expression", "template", "templateRef"],
+            path,
+            out,
+        );
+        self.arguments
+            .collect_unknown_at(&path.key("arguments"), out);
         self.template_ref
-            .collect_unknown(&path.key("templateRef"), out);
+            .collect_unknown_at(&path.key("templateRef"), out);
     }
 }
 
@@ -249,9 +265,9 @@ pub struct Memoize {
 }
 
 impl UnknownFields for Memoize {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.cache.collect_unknown(&path.key("cache"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["cache", "key", "maxAge"], path, out);
+        self.cache.collect_unknown_at(&path.key("cache"), out);
     }
 }
 
@@ -271,8 +287,8 @@ pub struct Metadata {
 }
 
 impl UnknownFields for Metadata {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["annotations", "labels"], path, out);
     }
 }
 
@@ -292,8 +308,8 @@ pub struct MetricLabel {
 }
 
 impl UnknownFields for MetricLabel {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["key", "value"], path, out);
     }
 }
 
@@ -311,10 +327,10 @@ pub struct Metrics {
 }
 
 impl UnknownFields for Metrics {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["prometheus"], path, out);
         self.prometheus
-            .collect_unknown(&path.key("prometheus"), out);
+            .collect_unknown_at(&path.key("prometheus"), out);
     }
 }
 
@@ -337,8 +353,8 @@ pub struct Mutex {
 }
 
 impl UnknownFields for Mutex {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["database", "name", "namespace"], path, out);
     }
 }
 
@@ -363,8 +379,13 @@ pub struct PodGC {
 }
 
 impl UnknownFields for PodGC {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["deleteDelayDuration", "labelSelector", "strategy"],
+            path,
+            out,
+        );
     }
 }
 
@@ -399,12 +420,26 @@ pub struct Prometheus {
 }
 
 impl UnknownFields for Prometheus {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.counter.collect_unknown(&path.key("counter"), out);
-        self.gauge.collect_unknown(&path.key("gauge"), out);
-        self.histogram.collect_unknown(&path.key("histogram"), out);
-        self.labels.collect_unknown(&path.key("labels"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "counter",
+                "gauge",
+                "help",
+                "histogram",
+                "labels",
+                "name",
+                "when",
+            ],
+            path,
+            out,
+        );
+        self.counter.collect_unknown_at(&path.key("counter"), out);
+        self.gauge.collect_unknown_at(&path.key("gauge"), out);
+        self.histogram
+            .collect_unknown_at(&path.key("histogram"), out);
+        self.labels.collect_unknown_at(&path.key("labels"), out);
     }
 }
 
@@ -421,10 +456,10 @@ pub struct RetryAffinity {
 }
 
 impl UnknownFields for RetryAffinity {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["nodeAntiAffinity"], path, out);
         self.node_anti_affinity
-            .collect_unknown(&path.key("nodeAntiAffinity"), out);
+            .collect_unknown_at(&path.key("nodeAntiAffinity"), out);
     }
 }
 
@@ -439,8 +474,8 @@ pub struct RetryNodeAntiAffinity {
 }
 
 impl UnknownFields for RetryNodeAntiAffinity {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &[], path, out);
     }
 }
 
@@ -471,10 +506,15 @@ pub struct RetryStrategy {
 }
 
 impl UnknownFields for RetryStrategy {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.affinity.collect_unknown(&path.key("affinity"), out);
-        self.backoff.collect_unknown(&path.key("backoff"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["affinity", "backoff", "expression", "limit", "retryPolicy"],
+            path,
+            out,
+        );
+        self.affinity.collect_unknown_at(&path.key("affinity"), out);
+        self.backoff.collect_unknown_at(&path.key("backoff"), out);
     }
 }
 
@@ -497,9 +537,14 @@ pub struct SemaphoreRef {
 }
 
 impl UnknownFields for SemaphoreRef {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.database.collect_unknown(&path.key("database"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["configMapKeyRef", "database", "namespace"],
+            path,
+            out,
+        );
+        self.database.collect_unknown_at(&path.key("database"), out);
     }
 }
 
@@ -516,8 +561,8 @@ pub struct SyncDatabaseRef {
 }
 
 impl UnknownFields for SyncDatabaseRef {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["key"], path, out);
     }
 }
 
@@ -537,11 +582,11 @@ pub struct Synchronization {
 }
 
 impl UnknownFields for Synchronization {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.mutexes.collect_unknown(&path.key("mutexes"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["mutexes", "semaphores"], path, out);
+        self.mutexes.collect_unknown_at(&path.key("mutexes"), out);
         self.semaphores
-            .collect_unknown(&path.key("semaphores"), out);
+            .collect_unknown_at(&path.key("semaphores"), out);
     }
 }
 
@@ -565,8 +610,17 @@ pub struct TtlStrategy {
 }
 
 impl UnknownFields for TtlStrategy {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "secondsAfterCompletion",
+                "secondsAfterFailure",
+                "secondsAfterSuccess",
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -584,8 +638,8 @@ pub struct VolumeClaimGC {
 }
 
 impl UnknownFields for VolumeClaimGC {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["strategy"], path, out);
     }
 }
 
@@ -618,10 +672,21 @@ pub struct WorkflowLevelArtifactGC {
 }
 
 impl UnknownFields for WorkflowLevelArtifactGC {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "forceFinalizerRemoval",
+                "podMetadata",
+                "podSpecPatch",
+                "serviceAccountName",
+                "strategy",
+            ],
+            path,
+            out,
+        );
         self.pod_metadata
-            .collect_unknown(&path.key("podMetadata"), out);
+            .collect_unknown_at(&path.key("podMetadata"), out);
     }
 }
 
@@ -644,10 +709,15 @@ pub struct WorkflowMetadata {
 }
 
 impl UnknownFields for WorkflowMetadata {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["annotations", "labels", "labelsFrom"],
+            path,
+            out,
+        );
         self.labels_from
-            .collect_unknown(&path.key("labelsFrom"), out);
+            .collect_unknown_at(&path.key("labelsFrom"), out);
     }
 }
 
@@ -857,36 +927,88 @@ pub struct WorkflowSpec {
 }
 
 impl UnknownFields for WorkflowSpec {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.arguments.collect_unknown(&path.key("arguments"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "activeDeadlineSeconds",
+                "affinity",
+                "archiveLogs",
+                "arguments",
+                "artifactGC",
+                "artifactRepositoryRef",
+                "automountServiceAccountToken",
+                "dnsConfig",
+                "dnsPolicy",
+                "entrypoint",
+                "executor",
+                "executorPlugins",
+                "hooks",
+                "hostAliases",
+                "hostNetwork",
+                "imagePullSecrets",
+                "metrics",
+                "nodeSelector",
+                "onExit",
+                "parallelism",
+                "podDisruptionBudget",
+                "podGC",
+                "podMetadata",
+                "podPriorityClassName",
+                "podResources",
+                "podSpecPatch",
+                "priority",
+                "resourceClaims",
+                "retryStrategy",
+                "schedulerName",
+                "securityContext",
+                "serviceAccountName",
+                "shutdown",
+                "suspend",
+                "synchronization",
+                "templateDefaults",
+                "templates",
+                "tolerations",
+                "ttlStrategy",
+                "volumeClaimGC",
+                "volumeClaimTemplates",
+                "volumes",
+                "workflowMetadata",
+                "workflowTemplateRef",
+            ],
+            path,
+            out,
+        );
+        self.arguments
+            .collect_unknown_at(&path.key("arguments"), out);
         self.artifact_gc
-            .collect_unknown(&path.key("artifactGC"), out);
+            .collect_unknown_at(&path.key("artifactGC"), out);
         self.artifact_repository_ref
-            .collect_unknown(&path.key("artifactRepositoryRef"), out);
-        self.executor.collect_unknown(&path.key("executor"), out);
+            .collect_unknown_at(&path.key("artifactRepositoryRef"), out);
+        self.executor.collect_unknown_at(&path.key("executor"), out);
         self.executor_plugins
-            .collect_unknown(&path.key("executorPlugins"), out);
-        self.hooks.collect_unknown(&path.key("hooks"), out);
-        self.metrics.collect_unknown(&path.key("metrics"), out);
-        self.pod_gc.collect_unknown(&path.key("podGC"), out);
+            .collect_unknown_at(&path.key("executorPlugins"), out);
+        self.hooks.collect_unknown_at(&path.key("hooks"), out);
+        self.metrics.collect_unknown_at(&path.key("metrics"), out);
+        self.pod_gc.collect_unknown_at(&path.key("podGC"), out);
         self.pod_metadata
-            .collect_unknown(&path.key("podMetadata"), out);
+            .collect_unknown_at(&path.key("podMetadata"), out);
         self.retry_strategy
-            .collect_unknown(&path.key("retryStrategy"), out);
+            .collect_unknown_at(&path.key("retryStrategy"), out);
         self.synchronization
-            .collect_unknown(&path.key("synchronization"), out);
+            .collect_unknown_at(&path.key("synchronization"), out);
         self.template_defaults
-            .collect_unknown(&path.key("templateDefaults"), out);
-        self.templates.collect_unknown(&path.key("templates"), out);
+            .collect_unknown_at(&path.key("templateDefaults"), out);
+        self.templates
+            .collect_unknown_at(&path.key("templates"), out);
         self.ttl_strategy
-            .collect_unknown(&path.key("ttlStrategy"), out);
+            .collect_unknown_at(&path.key("ttlStrategy"), out);
         self.volume_claim_gc
-            .collect_unknown(&path.key("volumeClaimGC"), out);
+            .collect_unknown_at(&path.key("volumeClaimGC"), out);
         self.workflow_metadata
-            .collect_unknown(&path.key("workflowMetadata"), out);
+            .collect_unknown_at(&path.key("workflowMetadata"), out);
         self.workflow_template_ref
-            .collect_unknown(&path.key("workflowTemplateRef"), out);
+            .collect_unknown_at(&path.key("workflowTemplateRef"), out);
     }
 }
 
@@ -907,7 +1029,7 @@ pub struct WorkflowTemplateRef {
 }
 
 impl UnknownFields for WorkflowTemplateRef {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["clusterScope", "name"], path, out);
     }
 }

@@ -38,8 +38,13 @@ pub struct ArtGCStatus {
 }
 
 impl UnknownFields for ArtGCStatus {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["notSpecified", "podsRecouped", "strategiesProcessed"],
+            path,
+            out,
+        );
     }
 }
 
@@ -70,10 +75,21 @@ pub struct ArtifactRepositoryRefStatus {
 }
 
 impl UnknownFields for ArtifactRepositoryRefStatus {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "artifactRepository",
+                "configMap",
+                "default",
+                "key",
+                "namespace",
+            ],
+            path,
+            out,
+        );
         self.artifact_repository
-            .collect_unknown(&path.key("artifactRepository"), out);
+            .collect_unknown_at(&path.key("artifactRepository"), out);
     }
 }
 
@@ -96,8 +112,8 @@ pub struct Condition {
 }
 
 impl UnknownFields for Condition {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["message", "status", "type"], path, out);
     }
 }
 
@@ -120,8 +136,8 @@ pub struct MemoizationStatus {
 }
 
 impl UnknownFields for MemoizationStatus {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["cacheName", "hit", "key"], path, out);
     }
 }
 
@@ -146,8 +162,8 @@ pub struct MutexHolding {
 }
 
 impl UnknownFields for MutexHolding {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["holder", "mutex"], path, out);
     }
 }
 
@@ -169,10 +185,10 @@ pub struct MutexStatus {
 }
 
 impl UnknownFields for MutexStatus {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.holding.collect_unknown(&path.key("holding"), out);
-        self.waiting.collect_unknown(&path.key("waiting"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["holding", "waiting"], path, out);
+        self.holding.collect_unknown_at(&path.key("holding"), out);
+        self.waiting.collect_unknown_at(&path.key("waiting"), out);
     }
 }
 
@@ -192,8 +208,8 @@ pub struct NodeFlag {
 }
 
 impl UnknownFields for NodeFlag {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["hooked", "retried"], path, out);
     }
 }
 
@@ -323,17 +339,52 @@ pub struct NodeStatus {
 }
 
 impl UnknownFields for NodeStatus {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.inputs.collect_unknown(&path.key("inputs"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "boundaryID",
+                "children",
+                "daemoned",
+                "displayName",
+                "estimatedDuration",
+                "failedPodRestarts",
+                "finishedAt",
+                "hostNodeName",
+                "id",
+                "inputs",
+                "memoizationStatus",
+                "message",
+                "name",
+                "nodeFlag",
+                "outboundNodes",
+                "outputs",
+                "phase",
+                "podIP",
+                "progress",
+                "resourcesDuration",
+                "restartingPodUID",
+                "startedAt",
+                "synchronizationStatus",
+                "taskResultSynced",
+                "templateName",
+                "templateRef",
+                "templateScope",
+                "type",
+            ],
+            path,
+            out,
+        );
+        self.inputs.collect_unknown_at(&path.key("inputs"), out);
         self.memoization_status
-            .collect_unknown(&path.key("memoizationStatus"), out);
-        self.node_flag.collect_unknown(&path.key("nodeFlag"), out);
-        self.outputs.collect_unknown(&path.key("outputs"), out);
+            .collect_unknown_at(&path.key("memoizationStatus"), out);
+        self.node_flag
+            .collect_unknown_at(&path.key("nodeFlag"), out);
+        self.outputs.collect_unknown_at(&path.key("outputs"), out);
         self.synchronization_status
-            .collect_unknown(&path.key("synchronizationStatus"), out);
+            .collect_unknown_at(&path.key("synchronizationStatus"), out);
         self.template_ref
-            .collect_unknown(&path.key("templateRef"), out);
+            .collect_unknown_at(&path.key("templateRef"), out);
     }
 }
 
@@ -350,8 +401,8 @@ pub struct NodeSynchronizationStatus {
 }
 
 impl UnknownFields for NodeSynchronizationStatus {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["waiting"], path, out);
     }
 }
 
@@ -371,8 +422,8 @@ pub struct SemaphoreHolding {
 }
 
 impl UnknownFields for SemaphoreHolding {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["holders", "semaphore"], path, out);
     }
 }
 
@@ -392,10 +443,10 @@ pub struct SemaphoreStatus {
 }
 
 impl UnknownFields for SemaphoreStatus {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.holding.collect_unknown(&path.key("holding"), out);
-        self.waiting.collect_unknown(&path.key("waiting"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["holding", "waiting"], path, out);
+        self.holding.collect_unknown_at(&path.key("holding"), out);
+        self.waiting.collect_unknown_at(&path.key("waiting"), out);
     }
 }
 
@@ -415,10 +466,11 @@ pub struct SynchronizationStatus {
 }
 
 impl UnknownFields for SynchronizationStatus {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.mutex.collect_unknown(&path.key("mutex"), out);
-        self.semaphore.collect_unknown(&path.key("semaphore"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["mutex", "semaphore"], path, out);
+        self.mutex.collect_unknown_at(&path.key("mutex"), out);
+        self.semaphore
+            .collect_unknown_at(&path.key("semaphore"), out);
     }
 }
 
@@ -501,21 +553,46 @@ pub struct WorkflowStatus {
 }
 
 impl UnknownFields for WorkflowStatus {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "artifactGCStatus",
+                "artifactRepositoryRef",
+                "compressedNodes",
+                "conditions",
+                "estimatedDuration",
+                "finishedAt",
+                "message",
+                "nodes",
+                "offloadNodeStatusVersion",
+                "outputs",
+                "persistentVolumeClaims",
+                "phase",
+                "progress",
+                "resourcesDuration",
+                "startedAt",
+                "storedTemplates",
+                "storedWorkflowTemplateSpec",
+                "synchronization",
+                "taskResultsCompletionStatus",
+            ],
+            path,
+            out,
+        );
         self.artifact_gc_status
-            .collect_unknown(&path.key("artifactGCStatus"), out);
+            .collect_unknown_at(&path.key("artifactGCStatus"), out);
         self.artifact_repository_ref
-            .collect_unknown(&path.key("artifactRepositoryRef"), out);
+            .collect_unknown_at(&path.key("artifactRepositoryRef"), out);
         self.conditions
-            .collect_unknown(&path.key("conditions"), out);
-        self.nodes.collect_unknown(&path.key("nodes"), out);
-        self.outputs.collect_unknown(&path.key("outputs"), out);
+            .collect_unknown_at(&path.key("conditions"), out);
+        self.nodes.collect_unknown_at(&path.key("nodes"), out);
+        self.outputs.collect_unknown_at(&path.key("outputs"), out);
         self.stored_templates
-            .collect_unknown(&path.key("storedTemplates"), out);
+            .collect_unknown_at(&path.key("storedTemplates"), out);
         self.stored_workflow_template_spec
-            .collect_unknown(&path.key("storedWorkflowTemplateSpec"), out);
+            .collect_unknown_at(&path.key("storedWorkflowTemplateSpec"), out);
         self.synchronization
-            .collect_unknown(&path.key("synchronization"), out);
+            .collect_unknown_at(&path.key("synchronization"), out);
     }
 }

@@ -176,8 +176,40 @@ pub struct ContainerNode {
 }
 
 impl UnknownFields for ContainerNode {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "args",
+                "command",
+                "dependencies",
+                "env",
+                "envFrom",
+                "image",
+                "imagePullPolicy",
+                "lifecycle",
+                "livenessProbe",
+                "name",
+                "ports",
+                "readinessProbe",
+                "resizePolicy",
+                "resources",
+                "restartPolicy",
+                "restartPolicyRules",
+                "securityContext",
+                "startupProbe",
+                "stdin",
+                "stdinOnce",
+                "terminationMessagePath",
+                "terminationMessagePolicy",
+                "tty",
+                "volumeDevices",
+                "volumeMounts",
+                "workingDir",
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -199,8 +231,8 @@ pub struct ContainerSetRetryStrategy {
 }
 
 impl UnknownFields for ContainerSetRetryStrategy {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["duration", "retries"], path, out);
     }
 }
 
@@ -225,12 +257,17 @@ pub struct ContainerSetTemplate {
 }
 
 impl UnknownFields for ContainerSetTemplate {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["containers", "retryStrategy", "volumeMounts"],
+            path,
+            out,
+        );
         self.containers
-            .collect_unknown(&path.key("containers"), out);
+            .collect_unknown_at(&path.key("containers"), out);
         self.retry_strategy
-            .collect_unknown(&path.key("retryStrategy"), out);
+            .collect_unknown_at(&path.key("retryStrategy"), out);
     }
 }
 
@@ -251,8 +288,8 @@ pub struct ContinueOn {
 }
 
 impl UnknownFields for ContinueOn {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["error", "failed"], path, out);
     }
 }
 
@@ -319,17 +356,38 @@ pub struct DagTask {
 }
 
 impl UnknownFields for DagTask {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.arguments.collect_unknown(&path.key("arguments"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "arguments",
+                "continueOn",
+                "dependencies",
+                "depends",
+                "hooks",
+                "inline",
+                "name",
+                "onExit",
+                "template",
+                "templateRef",
+                "when",
+                "withItems",
+                "withParam",
+                "withSequence",
+            ],
+            path,
+            out,
+        );
+        self.arguments
+            .collect_unknown_at(&path.key("arguments"), out);
         self.continue_on
-            .collect_unknown(&path.key("continueOn"), out);
-        self.hooks.collect_unknown(&path.key("hooks"), out);
-        self.inline.collect_unknown(&path.key("inline"), out);
+            .collect_unknown_at(&path.key("continueOn"), out);
+        self.hooks.collect_unknown_at(&path.key("hooks"), out);
+        self.inline.collect_unknown_at(&path.key("inline"), out);
         self.template_ref
-            .collect_unknown(&path.key("templateRef"), out);
+            .collect_unknown_at(&path.key("templateRef"), out);
         self.with_sequence
-            .collect_unknown(&path.key("withSequence"), out);
+            .collect_unknown_at(&path.key("withSequence"), out);
     }
 }
 
@@ -359,9 +417,9 @@ pub struct DagTemplate {
 }
 
 impl UnknownFields for DagTemplate {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.tasks.collect_unknown(&path.key("tasks"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["failFast", "target", "tasks"], path, out);
+        self.tasks.collect_unknown_at(&path.key("tasks"), out);
     }
 }
 
@@ -381,11 +439,11 @@ pub struct Data {
 }
 
 impl UnknownFields for Data {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.source.collect_unknown(&path.key("source"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["source", "transformation"], path, out);
+        self.source.collect_unknown_at(&path.key("source"), out);
         self.transformation
-            .collect_unknown(&path.key("transformation"), out);
+            .collect_unknown_at(&path.key("transformation"), out);
     }
 }
 
@@ -402,10 +460,10 @@ pub struct DataSource {
 }
 
 impl UnknownFields for DataSource {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["artifactPaths"], path, out);
         self.artifact_paths
-            .collect_unknown(&path.key("artifactPaths"), out);
+            .collect_unknown_at(&path.key("artifactPaths"), out);
     }
 }
 
@@ -425,9 +483,9 @@ pub struct ExecutorPlugin {
 }
 
 impl UnknownFields for ExecutorPlugin {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.spec.collect_unknown(&path.key("spec"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["metadata", "spec"], path, out);
+        self.spec.collect_unknown_at(&path.key("spec"), out);
     }
 }
 
@@ -448,8 +506,13 @@ pub struct ExecutorPluginSidecar {
 }
 
 impl UnknownFields for ExecutorPluginSidecar {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["automountServiceAccountToken", "container"],
+            path,
+            out,
+        );
     }
 }
 
@@ -466,9 +529,9 @@ pub struct ExecutorPluginSpec {
 }
 
 impl UnknownFields for ExecutorPluginSpec {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.sidecar.collect_unknown(&path.key("sidecar"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["sidecar"], path, out);
+        self.sidecar.collect_unknown_at(&path.key("sidecar"), out);
     }
 }
 
@@ -507,10 +570,25 @@ pub struct Http {
 }
 
 impl UnknownFields for Http {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.body_from.collect_unknown(&path.key("bodyFrom"), out);
-        self.headers.collect_unknown(&path.key("headers"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "body",
+                "bodyFrom",
+                "headers",
+                "insecureSkipVerify",
+                "method",
+                "successCondition",
+                "timeoutSeconds",
+                "url",
+            ],
+            path,
+            out,
+        );
+        self.body_from
+            .collect_unknown_at(&path.key("bodyFrom"), out);
+        self.headers.collect_unknown_at(&path.key("headers"), out);
     }
 }
 
@@ -527,8 +605,8 @@ pub struct HttpBodySource {
 }
 
 impl UnknownFields for HttpBodySource {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["bytes"], path, out);
     }
 }
 
@@ -551,9 +629,10 @@ pub struct HttpHeader {
 }
 
 impl UnknownFields for HttpHeader {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.value_from.collect_unknown(&path.key("valueFrom"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["name", "value", "valueFrom"], path, out);
+        self.value_from
+            .collect_unknown_at(&path.key("valueFrom"), out);
     }
 }
 
@@ -570,8 +649,8 @@ pub struct HttpHeaderSource {
 }
 
 impl UnknownFields for HttpHeaderSource {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["secretKeyRef"], path, out);
     }
 }
 
@@ -588,9 +667,9 @@ pub struct ManifestFrom {
 }
 
 impl UnknownFields for ManifestFrom {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.artifact.collect_unknown(&path.key("artifact"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["artifact"], path, out);
+        self.artifact.collect_unknown_at(&path.key("artifact"), out);
     }
 }
 
@@ -636,10 +715,24 @@ pub struct ResourceTemplate {
 }
 
 impl UnknownFields for ResourceTemplate {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "action",
+                "failureCondition",
+                "flags",
+                "manifest",
+                "manifestFrom",
+                "mergeStrategy",
+                "setOwnerReference",
+                "successCondition",
+            ],
+            path,
+            out,
+        );
         self.manifest_from
-            .collect_unknown(&path.key("manifestFrom"), out);
+            .collect_unknown_at(&path.key("manifestFrom"), out);
     }
 }
 
@@ -802,8 +895,40 @@ pub struct ScriptTemplate {
 }
 
 impl UnknownFields for ScriptTemplate {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "args",
+                "command",
+                "env",
+                "envFrom",
+                "image",
+                "imagePullPolicy",
+                "lifecycle",
+                "livenessProbe",
+                "name",
+                "ports",
+                "readinessProbe",
+                "resizePolicy",
+                "resources",
+                "restartPolicy",
+                "restartPolicyRules",
+                "securityContext",
+                "source",
+                "startupProbe",
+                "stdin",
+                "stdinOnce",
+                "terminationMessagePath",
+                "terminationMessagePolicy",
+                "tty",
+                "volumeDevices",
+                "volumeMounts",
+                "workingDir",
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -829,8 +954,8 @@ pub struct Sequence {
 }
 
 impl UnknownFields for Sequence {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["count", "end", "format", "start"], path, out);
     }
 }
 
@@ -848,8 +973,8 @@ pub struct SuspendTemplate {
 }
 
 impl UnknownFields for SuspendTemplate {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["duration"], path, out);
     }
 }
 
@@ -1028,32 +1153,80 @@ pub struct Template {
 }
 
 impl UnknownFields for Template {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.metadata.collect_unknown(&path.key("metadata"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "activeDeadlineSeconds",
+                "affinity",
+                "annotations",
+                "archiveLocation",
+                "automountServiceAccountToken",
+                "container",
+                "containerSet",
+                "daemon",
+                "dag",
+                "data",
+                "executor",
+                "failFast",
+                "hostAliases",
+                "http",
+                "initContainers",
+                "inputs",
+                "memoize",
+                "metadata",
+                "metrics",
+                "name",
+                "nodeSelector",
+                "outputs",
+                "parallelism",
+                "pendingTimeout",
+                "plugin",
+                "podResources",
+                "podSpecPatch",
+                "priorityClassName",
+                "resource",
+                "resourceClaims",
+                "retryStrategy",
+                "schedulerName",
+                "script",
+                "securityContext",
+                "serviceAccountName",
+                "sidecars",
+                "steps",
+                "suspend",
+                "synchronization",
+                "timeout",
+                "tolerations",
+                "volumes",
+            ],
+            path,
+            out,
+        );
+        self.metadata.collect_unknown_at(&path.key("metadata"), out);
         self.archive_location
-            .collect_unknown(&path.key("archiveLocation"), out);
+            .collect_unknown_at(&path.key("archiveLocation"), out);
         self.container_set
-            .collect_unknown(&path.key("containerSet"), out);
-        self.dag.collect_unknown(&path.key("dag"), out);
-        self.data.collect_unknown(&path.key("data"), out);
-        self.executor.collect_unknown(&path.key("executor"), out);
-        self.http.collect_unknown(&path.key("http"), out);
+            .collect_unknown_at(&path.key("containerSet"), out);
+        self.dag.collect_unknown_at(&path.key("dag"), out);
+        self.data.collect_unknown_at(&path.key("data"), out);
+        self.executor.collect_unknown_at(&path.key("executor"), out);
+        self.http.collect_unknown_at(&path.key("http"), out);
         self.init_containers
-            .collect_unknown(&path.key("initContainers"), out);
-        self.inputs.collect_unknown(&path.key("inputs"), out);
-        self.memoize.collect_unknown(&path.key("memoize"), out);
-        self.metrics.collect_unknown(&path.key("metrics"), out);
-        self.outputs.collect_unknown(&path.key("outputs"), out);
-        self.resource.collect_unknown(&path.key("resource"), out);
+            .collect_unknown_at(&path.key("initContainers"), out);
+        self.inputs.collect_unknown_at(&path.key("inputs"), out);
+        self.memoize.collect_unknown_at(&path.key("memoize"), out);
+        self.metrics.collect_unknown_at(&path.key("metrics"), out);
+        self.outputs.collect_unknown_at(&path.key("outputs"), out);
+        self.resource.collect_unknown_at(&path.key("resource"), out);
         self.retry_strategy
-            .collect_unknown(&path.key("retryStrategy"), out);
-        self.script.collect_unknown(&path.key("script"), out);
-        self.sidecars.collect_unknown(&path.key("sidecars"), out);
-        self.steps.collect_unknown(&path.key("steps"), out);
-        self.suspend.collect_unknown(&path.key("suspend"), out);
+            .collect_unknown_at(&path.key("retryStrategy"), out);
+        self.script.collect_unknown_at(&path.key("script"), out);
+        self.sidecars.collect_unknown_at(&path.key("sidecars"), out);
+        self.steps.collect_unknown_at(&path.key("steps"), out);
+        self.suspend.collect_unknown_at(&path.key("suspend"), out);
         self.synchronization
-            .collect_unknown(&path.key("synchronization"), out);
+            .collect_unknown_at(&path.key("synchronization"), out);
     }
 }
 
@@ -1077,8 +1250,13 @@ pub struct TemplateRef {
 }
 
 impl UnknownFields for TemplateRef {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &["clusterScope", "name", "template"],
+            path,
+            out,
+        );
     }
 }
 
@@ -1095,8 +1273,8 @@ pub struct TransformationStep {
 }
 
 impl UnknownFields for TransformationStep {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(&self.extra, &["expression"], path, out);
     }
 }
 
@@ -1262,8 +1440,40 @@ pub struct UserContainer {
 }
 
 impl UnknownFields for UserContainer {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "args",
+                "command",
+                "env",
+                "envFrom",
+                "image",
+                "imagePullPolicy",
+                "lifecycle",
+                "livenessProbe",
+                "mirrorVolumeMounts",
+                "name",
+                "ports",
+                "readinessProbe",
+                "resizePolicy",
+                "resources",
+                "restartPolicy",
+                "restartPolicyRules",
+                "securityContext",
+                "startupProbe",
+                "stdin",
+                "stdinOnce",
+                "terminationMessagePath",
+                "terminationMessagePolicy",
+                "tty",
+                "volumeDevices",
+                "volumeMounts",
+                "workingDir",
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -1324,16 +1534,35 @@ pub struct WorkflowStep {
 }
 
 impl UnknownFields for WorkflowStep {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        report_extra(&self.extra, path, out);
-        self.arguments.collect_unknown(&path.key("arguments"), out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        report_extra(
+            &self.extra,
+            &[
+                "arguments",
+                "continueOn",
+                "hooks",
+                "inline",
+                "name",
+                "onExit",
+                "template",
+                "templateRef",
+                "when",
+                "withItems",
+                "withParam",
+                "withSequence",
+            ],
+            path,
+            out,
+        );
+        self.arguments
+            .collect_unknown_at(&path.key("arguments"), out);
         self.continue_on
-            .collect_unknown(&path.key("continueOn"), out);
-        self.hooks.collect_unknown(&path.key("hooks"), out);
-        self.inline.collect_unknown(&path.key("inline"), out);
+            .collect_unknown_at(&path.key("continueOn"), out);
+        self.hooks.collect_unknown_at(&path.key("hooks"), out);
+        self.inline.collect_unknown_at(&path.key("inline"), out);
         self.template_ref
-            .collect_unknown(&path.key("templateRef"), out);
+            .collect_unknown_at(&path.key("templateRef"), out);
         self.with_sequence
-            .collect_unknown(&path.key("withSequence"), out);
+            .collect_unknown_at(&path.key("withSequence"), out);
     }
 }

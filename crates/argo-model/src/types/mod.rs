@@ -22,7 +22,7 @@ pub use gen_params::*;
 pub use gen_spec::*;
 pub use gen_status::*;
 pub use gen_template::*;
-pub use path::{JsonPath, UnknownField, UnknownFields};
+pub use path::{JsonPath, LazyPath, UnknownField, UnknownFields};
 pub use scalar::{AnyString, FileMode};
 
 pub(crate) use indexmap::IndexMap;
@@ -46,7 +46,7 @@ pub struct Amount(pub serde_json::Number);
 pub struct Plugin(pub Map<String, Value>);
 
 impl UnknownFields for Plugin {
-    fn collect_unknown(&self, _path: &JsonPath, _out: &mut Vec<UnknownField>) {}
+    fn collect_unknown_at(&self, _path: &LazyPath<'_>, _out: &mut Vec<UnknownField>) {}
 }
 
 /// Argo's `ParallelSteps`: one group of steps of a `steps` template that run in parallel.
@@ -55,7 +55,7 @@ impl UnknownFields for Plugin {
 pub struct ParallelSteps(pub Vec<WorkflowStep>);
 
 impl UnknownFields for ParallelSteps {
-    fn collect_unknown(&self, path: &JsonPath, out: &mut Vec<UnknownField>) {
-        self.0.collect_unknown(path, out);
+    fn collect_unknown_at(&self, path: &LazyPath<'_>, out: &mut Vec<UnknownField>) {
+        self.0.collect_unknown_at(path, out);
     }
 }

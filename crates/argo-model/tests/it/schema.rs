@@ -3,7 +3,12 @@
 use argo_model::lint::{LintOptions, lint_text};
 
 /// Documents with findings, by `file#index`, with the reason.
-const LINT_EXCEPTIONS: &[(&str, &str)] = &[];
+const LINT_EXCEPTIONS: &[(&str, &str)] = &[(
+    "fun-with-gifs.yaml#0",
+    "`generateName: fun-with-gifs-` is indented under metadata.labels, so the label value ends \
+     in '-', which the Kubernetes API server rejects (and the Workflow has no name); upstream \
+     never submits it (label workflows.argoproj.io/no-test) and `argo lint` checks no labels",
+)];
 
 #[test]
 fn lint_accepts_the_upstream_examples() {

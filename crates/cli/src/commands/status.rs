@@ -143,7 +143,7 @@ pub(crate) fn project_selector(global: &GlobalArgs) -> Result<(String, String), 
     let root = discover::project_root(global.project.as_deref(), &cwd)?;
     let package = discover::package_name(&root)
         .ok_or_else(|| CliError::NotAKedroProject { dir: root.clone() })?;
-    let label = cluster::project_label(&package);
+    let label = argo_fuse::lower::label_value(&package);
     Ok((
         format!(
             "{}={label},{}",

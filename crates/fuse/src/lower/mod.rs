@@ -295,8 +295,21 @@ fn metadata(plan: &Plan, config: &Config) -> (IndexMap<String, String>, IndexMap
     (labels, annotations)
 }
 
-/// A Kubernetes label value for `s`: `[A-Za-z0-9._-]`, alphanumeric at both ends, ≤ 63.
-fn label_value(s: &str) -> String {
+/// A Kubernetes label value for `s`, as the Workflow's `argo-kedro.io/project`, `…/pipeline` and
+/// `…/env` labels carry it: every character outside `[A-Za-z0-9._-]` becomes `-`, then the
+/// result is cut to at most 63 characters with an alphanumeric character at both ends (empty
+/// when `s` has none). Use it to build a label selector that matches those labels.
+///
+/// ```
+/// use argo_fuse::lower::label_value;
+///
+/// assert_eq!(label_value("spaceflights_mini"), "spaceflights_mini");
+/// assert_eq!(label_value("_x y_"), "x-y");
+/// assert_eq!(label_value("__default__"), "default");
+/// assert_eq!(label_value(&"a".repeat(70)).len(), 63);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn label_value(s: &str) -> String {
     let mapped: String = s
         .chars()
         .map(|c| {

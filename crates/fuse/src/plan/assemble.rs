@@ -1,7 +1,5 @@
 //! Assembling the [`Plan`] from the final partition: names, memory datasets, edges.
 
-use std::collections::HashMap;
-
 use kedro_graph::{DatasetName, PipelineGraph, Project};
 
 use super::build::{Partition, Unit};
@@ -23,35 +21,39 @@ pub(super) fn assemble(
     merges: Vec<Merge>,
     warnings: Vec<String>,
 ) -> Plan {
-    let pos: HashMap<usize, usize> = order.iter().enumerate().map(|(i, r)| (*r, i)).collect();
-    let mut nodes: Vec<Vec<kedro_graph::NodeName>> = vec![Vec::new(); order.len()];
-    for i in graph.topo_order() {
-        let t = pos[&part.find(unit_of[i.index()])];
-        nodes[t].push(graph.node(*i).name.clone());
-    }
+    // Per unit: its task's position (`NONE` for none), computed once, so that the per-node and
+    // per-dataset loops below are plain array reads (no hashing, no union-find walks).
+    let task_of_unit = task_positions(units.len(), part, order);
     let mut unit_lists: Vec<Vec<usize>> = vec![Vec::new(); order.len()];
-    for u in 0..units.len() {
-        let r = part.find(u);
-        if let Some(&t) = pos.get(&r) {
+    for (u, &t) in task_of_unit.iter().enumerate() {
+        if t != NONE {
             unit_lists[t].push(u);
         }
     }
+    let mut sizes = vec![0usize; order.len()];
+    for &u in unit_of {
+        sizes[task_of_unit[u]] += 1;
+    }
+    let mut nodes: Vec<Vec<kedro_graph::NodeName>> =
+        sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+    for i in graph.topo_order() {
+        nodes[task_of_unit[unit_of[i.index()]]].push(graph.node(*i).name.clone());
+    }
     let all_names = allocate_names(config, units, &unit_lists);
     let (task_names, init_names) = all_names.split_at(order.len());
-    let mut mem = memory_datasets(config, graph, unit_of, part, &pos);
+    let mut mem = memory_datasets(config, graph, unit_of, &task_of_unit, order.len());
 
-    let mut edge_list: Vec<(usize, usize, Vec<String>)> = edges
+    // Edges by task position; `edges` has one entry per (from, to) pair, so sorting by the pair
+    // alone gives the same order as sorting whole tuples.
+    let mut edge_list: Vec<(usize, usize, Vec<&str>)> = edges
         .iter()
         .map(|(a, b, ds)| {
-            let mut names: Vec<String> = ds
-                .iter()
-                .map(|d| graph.dataset(*d).name().to_owned())
-                .collect();
-            names.sort();
-            (pos[&a], pos[&b], names)
+            let mut names: Vec<&str> = ds.iter().map(|d| graph.dataset(*d).name()).collect();
+            names.sort_unstable();
+            (task_of_unit[a], task_of_unit[b], names)
         })
         .collect();
-    edge_list.sort();
+    edge_list.sort_unstable_by_key(|(a, b, _)| (*a, *b));
     let mut depends: Vec<Vec<usize>> = vec![Vec::new(); order.len()];
     for (a, b, _) in &edge_list {
         depends[*b].push(*a);
@@ -115,7 +117,7 @@ pub(super) fn assemble(
             .map(|(a, b, datasets)| TaskEdge {
                 from: task_names[a].clone(),
                 to: task_names[b].clone(),
-                datasets,
+                datasets: datasets.into_iter().map(str::to_owned).collect(),
             })
             .collect(),
         merges,
@@ -148,13 +150,19 @@ fn allocate_names(config: &Config, units: &[Unit], unit_lists: &[Vec<usize>]) ->
     let keys: Vec<String> = unit_lists
         .iter()
         .map(|us| {
-            us.iter()
-                .map(|&u| match &units[u].origin {
-                    Origin::Node(n) => format!("node:{n}"),
-                    Origin::Group(g) => format!("group:{g}"),
-                })
-                .collect::<Vec<_>>()
-                .join(",")
+            let mut key = String::new();
+            for (i, &u) in us.iter().enumerate() {
+                if i > 0 {
+                    key.push(',');
+                }
+                let (kind, name) = match &units[u].origin {
+                    Origin::Node(n) => ("node:", n.as_str()),
+                    Origin::Group(g) => ("group:", g.as_str()),
+                };
+                key.push_str(kind);
+                key.push_str(name);
+            }
+            key
         })
         .chain(
             config
@@ -189,28 +197,38 @@ fn memory_datasets(
     config: &Config,
     graph: &PipelineGraph<'_>,
     unit_of: &[usize],
-    part: &mut Partition,
-    pos: &HashMap<usize, usize>,
+    task_of_unit: &[usize],
+    task_count: usize,
 ) -> Vec<Vec<DatasetName>> {
-    let mut mem: Vec<Vec<DatasetName>> = vec![Vec::new(); pos.len()];
+    let mut mem: Vec<Vec<DatasetName>> = vec![Vec::new(); task_count];
     if !config.runner.use_memory_datasets {
         return mem;
     }
+    let task_of = |n: kedro_graph::NodeIndex| task_of_unit[unit_of[n.index()]];
     for (id, d) in graph.datasets() {
         if d.is_parameter() || d.variants().len() != 1 || d.consumers().is_empty() {
             continue;
         }
         let Some(p) = d.producer() else { continue };
-        let home = part.find(unit_of[p.index()]);
-        if d.consumers()
-            .iter()
-            .all(|c| part.find(unit_of[c.index()]) == home)
-        {
-            mem[pos[&home]].push(produced_name(graph, p, id));
+        let home = task_of(p);
+        if d.consumers().iter().all(|&c| task_of(c) == home) {
+            mem[home].push(produced_name(graph, p, id));
         }
     }
     for m in &mut mem {
-        m.sort();
+        m.sort_unstable();
     }
     mem
+}
+
+/// No task (a unit merged into another class never represents one).
+const NONE: usize = usize::MAX;
+
+/// Per unit: the position in `order` of the task its class forms.
+fn task_positions(unit_count: usize, part: &mut Partition, order: &[usize]) -> Vec<usize> {
+    let mut pos_of_rep = vec![NONE; unit_count];
+    for (t, &r) in order.iter().enumerate() {
+        pos_of_rep[r] = t;
+    }
+    (0..unit_count).map(|u| pos_of_rep[part.find(u)]).collect()
 }

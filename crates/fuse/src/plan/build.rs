@@ -89,7 +89,7 @@ pub fn plan(project: &Project, config: &Config, options: &PlanOptions) -> Result
 
     // The groups as declared must leave the task graph acyclic.
     let tasks = task_graph(&graph, &unit_of, &mut part);
-    order_tasks(&graph, &tasks, &units, &unit_of, &rank)?;
+    let order = order_tasks(&graph, &tasks, &units, &unit_of, &rank)?;
 
     // Memory datasets that cross tasks: error, or merge.
     let memory = memory_flags(project, &graph);
@@ -110,9 +110,15 @@ pub fn plan(project: &Project, config: &Config, options: &PlanOptions) -> Result
         }
     }
 
-    let tasks = task_graph(&graph, &unit_of, &mut part);
-    let reps: Vec<usize> = unit_of.iter().map(|&u| part.find(u)).collect();
-    let order = order_tasks(&graph, &tasks, &units, &reps, &rank)?;
+    // Without merges the partition is still the one the first graph and order were made from.
+    let (tasks, order) = if merges.is_empty() {
+        (tasks, order)
+    } else {
+        let tasks = task_graph(&graph, &unit_of, &mut part);
+        let reps: Vec<usize> = unit_of.iter().map(|&u| part.find(u)).collect();
+        let order = order_tasks(&graph, &tasks, &units, &reps, &rank)?;
+        (tasks, order)
+    };
     Ok(assemble(
         project, config, &graph, &units, &unit_of, &mut part, &tasks, &order, merges, warnings,
     ))
