@@ -1,11 +1,11 @@
 //! Construction of a [`PipelineGraph`]: indexes, validation, edges. Linear in the size of the
 //! pipeline (hash maps, no pairwise scans).
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
+use super::fx::{FxHashMap, map_with_capacity};
 use super::{DatasetId, GraphDataset, GraphGroup, GroupId, PipelineGraph, topo};
 use crate::error::GraphError;
 use crate::ir::{Node, Pipeline};
@@ -53,12 +53,12 @@ pub(super) fn build(pipeline: &Pipeline) -> Result<PipelineGraph<'_>, GraphError
     })
 }
 
-type GroupIndex<'p> = HashMap<&'p str, GroupId>;
-type NodeIndexMap<'p> = HashMap<&'p str, NodeIndex>;
+type GroupIndex<'p> = FxHashMap<&'p str, GroupId>;
+type NodeIndexMap<'p> = FxHashMap<&'p str, NodeIndex>;
 
 /// The pipeline's groups, checked unique, with empty member lists.
 fn index_groups(pipeline: &Pipeline) -> Result<(Vec<GraphGroup<'_>>, GroupIndex<'_>), GraphError> {
-    let mut group_index = HashMap::with_capacity(pipeline.groups.len());
+    let mut group_index = map_with_capacity(pipeline.groups.len());
     let mut groups = Vec::with_capacity(pipeline.groups.len());
     for (i, group) in pipeline.groups.iter().enumerate() {
         if group_index
@@ -85,7 +85,7 @@ fn index_nodes<'p>(
     groups: &mut [GraphGroup<'p>],
 ) -> Result<(NodeIndexMap<'p>, Vec<Option<GroupId>>), GraphError> {
     let n = pipeline.nodes.len();
-    let mut node_index = HashMap::with_capacity(n);
+    let mut node_index = map_with_capacity(n);
     let mut node_group = Vec::with_capacity(n);
     for (i, node) in pipeline.nodes.iter().enumerate() {
         let index = NodeIndex::new(i);
@@ -123,8 +123,17 @@ struct DatasetTable<'p> {
 
 /// Interns every input and output; records consumers and the (single) producer of each dataset.
 fn collect_io(pipeline: &Pipeline) -> Result<DatasetTable<'_>, GraphError> {
-    let mut datasets = Datasets::default();
-    let mut node_io = Vec::new();
+    // Every input and output at most once each: bounds the dataset table and `node_io`.
+    let names: usize = pipeline
+        .nodes
+        .iter()
+        .map(|node| node.inputs.len() + node.outputs.len())
+        .sum();
+    let mut datasets = Datasets {
+        list: Vec::with_capacity(names),
+        index: map_with_capacity(names),
+    };
+    let mut node_io = Vec::with_capacity(names);
     let mut bounds = Vec::with_capacity(pipeline.nodes.len());
     for (i, node) in pipeline.nodes.iter().enumerate() {
         let index = NodeIndex::new(i);
@@ -208,16 +217,16 @@ fn add_edges<'p>(
 }
 
 /// The dataset table under construction.
-#[derive(Default)]
 struct Datasets<'p> {
     list: Vec<GraphDataset<'p>>,
-    index: HashMap<&'p str, DatasetId>,
+    index: FxHashMap<&'p str, DatasetId>,
 }
 
 impl<'p> Datasets<'p> {
     /// The id of `name`'s dataset (transcoding aside), added on first use; records the variant.
     fn intern(&mut self, name: &'p DatasetName) -> DatasetId {
-        match self.index.entry(name.base()) {
+        let base = name.base();
+        match self.index.entry(base) {
             Entry::Occupied(entry) => {
                 let id = *entry.get();
                 let variants = &mut self.list[id.0].variants;
@@ -231,7 +240,7 @@ impl<'p> Datasets<'p> {
                 let id = DatasetId(self.list.len());
                 entry.insert(id);
                 self.list.push(GraphDataset {
-                    base: name.base(),
+                    base,
                     variants: vec![name],
                     producer: None,
                     consumers: Vec::new(),

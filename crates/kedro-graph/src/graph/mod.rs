@@ -1,15 +1,15 @@
 //! [`PipelineGraph`]: a pipeline's nodes and their dataset dependencies, validated.
 
 mod build;
+mod fx;
 mod topo;
-
-use std::collections::HashMap;
 
 use petgraph::Direction;
 use petgraph::graph::DiGraph;
 pub use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
+use self::fx::FxHashMap;
 use crate::error::GraphError;
 use crate::ir::{Group, Node, Pipeline};
 use crate::names::{DatasetName, GroupName, PipelineName, base_of};
@@ -144,16 +144,16 @@ impl<'p> GraphGroup<'p> {
 pub struct PipelineGraph<'p> {
     pipeline: &'p Pipeline,
     graph: DiGraph<&'p Node, Vec<DatasetId>>,
-    node_index: HashMap<&'p str, NodeIndex>,
+    node_index: FxHashMap<&'p str, NodeIndex>,
     datasets: Vec<GraphDataset<'p>>,
-    dataset_index: HashMap<&'p str, DatasetId>,
+    dataset_index: FxHashMap<&'p str, DatasetId>,
     /// Per node: its inputs then its outputs, concatenated over all nodes.
     node_io: Vec<DatasetId>,
     /// Per node `i`: `node_io[bounds[i].0..bounds[i].1]` are its inputs,
     /// `node_io[bounds[i].1..bounds[i].2]` its outputs.
     bounds: Vec<(usize, usize, usize)>,
     groups: Vec<GraphGroup<'p>>,
-    group_index: HashMap<&'p str, GroupId>,
+    group_index: FxHashMap<&'p str, GroupId>,
     node_group: Vec<Option<GroupId>>,
     topo: Vec<NodeIndex>,
     free_inputs: Vec<DatasetId>,
