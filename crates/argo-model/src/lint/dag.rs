@@ -1,7 +1,5 @@
 //! DAG rules: task names, dependencies that exist, no cycles, `depends` vs `dependencies`.
 
-use std::hash::BuildHasherDefault;
-
 use super::{Finding, FxHashMap, FxHashSet, Rule, names, refs, rules};
 use crate::{JsonPath, Template, WorkflowSpec};
 
@@ -44,7 +42,7 @@ pub(crate) fn template(spec: &WorkflowSpec, t: &Template, path: &JsonPath, out: 
     }
     // Each distinct task name gets an id (in declaration order); the dependency graph is on ids.
     let mut ids: FxHashMap<&str, usize> =
-        FxHashMap::with_capacity_and_hasher(dag.tasks.len(), BuildHasherDefault::default());
+        FxHashMap::with_capacity_and_hasher(dag.tasks.len(), rustc_hash::FxBuildHasher);
     let mut id_names: Vec<&str> = Vec::with_capacity(dag.tasks.len());
     let task_ids: Vec<usize> = dag
         .tasks
@@ -66,8 +64,7 @@ pub(crate) fn template(spec: &WorkflowSpec, t: &Template, path: &JsonPath, out: 
             "this DAG mixes `depends` and `dependencies`; use only one of them in a DAG",
         ));
     }
-    let mut seen =
-        FxHashSet::with_capacity_and_hasher(dag.tasks.len(), BuildHasherDefault::default());
+    let mut seen = FxHashSet::with_capacity_and_hasher(dag.tasks.len(), rustc_hash::FxBuildHasher);
     // Paths are built only for findings.
     let tp = |i: usize| dp.key("tasks").index(i);
     for (i, task) in dag.tasks.iter().enumerate() {

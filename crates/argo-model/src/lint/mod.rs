@@ -17,7 +17,6 @@
 
 mod dag;
 mod fields;
-mod fx;
 mod labels;
 mod names;
 mod refs;
@@ -32,7 +31,7 @@ use serde::Serialize;
 
 use crate::{Document, JsonPath, UnknownField, UnknownFields, Workflow, WorkflowSpec};
 
-pub(crate) use fx::{FxHashMap, FxHashSet};
+pub(crate) use rustc_hash::{FxHashMap, FxHashSet};
 pub use text::{DocumentReport, lint_text, lint_value};
 
 /// How serious a finding is.

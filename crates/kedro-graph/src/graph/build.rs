@@ -5,11 +5,11 @@ use std::collections::hash_map::Entry;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use super::fx::{FxHashMap, map_with_capacity};
 use super::{DatasetId, GraphDataset, GraphGroup, GroupId, PipelineGraph, topo};
 use crate::error::GraphError;
 use crate::ir::{Node, Pipeline};
 use crate::names::DatasetName;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 pub(super) fn build(pipeline: &Pipeline) -> Result<PipelineGraph<'_>, GraphError> {
     let (mut groups, group_index) = index_groups(pipeline)?;
@@ -58,7 +58,7 @@ type NodeIndexMap<'p> = FxHashMap<&'p str, NodeIndex>;
 
 /// The pipeline's groups, checked unique, with empty member lists.
 fn index_groups(pipeline: &Pipeline) -> Result<(Vec<GraphGroup<'_>>, GroupIndex<'_>), GraphError> {
-    let mut group_index = map_with_capacity(pipeline.groups.len());
+    let mut group_index = FxHashMap::with_capacity_and_hasher(pipeline.groups.len(), FxBuildHasher);
     let mut groups = Vec::with_capacity(pipeline.groups.len());
     for (i, group) in pipeline.groups.iter().enumerate() {
         if group_index
@@ -85,7 +85,7 @@ fn index_nodes<'p>(
     groups: &mut [GraphGroup<'p>],
 ) -> Result<(NodeIndexMap<'p>, Vec<Option<GroupId>>), GraphError> {
     let n = pipeline.nodes.len();
-    let mut node_index = map_with_capacity(n);
+    let mut node_index = FxHashMap::with_capacity_and_hasher(n, FxBuildHasher);
     let mut node_group = Vec::with_capacity(n);
     for (i, node) in pipeline.nodes.iter().enumerate() {
         let index = NodeIndex::new(i);
@@ -131,7 +131,7 @@ fn collect_io(pipeline: &Pipeline) -> Result<DatasetTable<'_>, GraphError> {
         .sum();
     let mut datasets = Datasets {
         list: Vec::with_capacity(names),
-        index: map_with_capacity(names),
+        index: FxHashMap::with_capacity_and_hasher(names, FxBuildHasher),
     };
     let mut node_io = Vec::with_capacity(names);
     let mut bounds = Vec::with_capacity(pipeline.nodes.len());

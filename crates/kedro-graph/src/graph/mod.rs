@@ -1,7 +1,6 @@
 //! [`PipelineGraph`]: a pipeline's nodes and their dataset dependencies, validated.
 
 mod build;
-mod fx;
 mod topo;
 
 use petgraph::Direction;
@@ -9,10 +8,10 @@ use petgraph::graph::DiGraph;
 pub use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
-use self::fx::FxHashMap;
 use crate::error::GraphError;
 use crate::ir::{Group, Node, Pipeline};
 use crate::names::{DatasetName, GroupName, PipelineName, base_of};
+use rustc_hash::FxHashMap;
 
 pub use topo::{Cycle, CycleStep};
 
