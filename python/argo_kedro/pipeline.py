@@ -123,20 +123,8 @@ class Node(KedroNode):
         return self._group
 
     def _copy(self, **overwrite_params: Any) -> Node:
-        params: dict[str, Any] = {
-            "func": self._func,
-            "inputs": self._inputs,
-            "outputs": self._outputs,
-            "name": self._name,
-            "namespace": self._namespace,
-            "tags": self._tags,
-            "confirms": self._confirms,
-            "machine_type": self._machine_type,
-            "template": self._template,
-            "group": self._group,
-        }
-        if _HAS_PREVIEW_FN:
-            params["preview_fn"] = getattr(self, "_preview_fn", None)
+        params = _kedro_params(self)
+        params.update(machine_type=self._machine_type, template=self._template, group=self._group)
         params.update(overwrite_params)
         if "group" not in overwrite_params and self._group is not None:
             added = _added_namespace(self._namespace, params["namespace"])
@@ -154,6 +142,11 @@ def _as_node(node: KedroNode) -> Node:
     """Our ``Node`` for any Kedro node, keeping every attribute Kedro knows about."""
     if isinstance(node, Node):
         return node
+    return Node(**_kedro_params(node))
+
+
+def _kedro_params(node: KedroNode) -> dict[str, Any]:
+    """The constructor arguments of a Kedro node that Kedro itself defines."""
     params: dict[str, Any] = {
         "func": node._func,
         "inputs": node._inputs,
@@ -165,7 +158,7 @@ def _as_node(node: KedroNode) -> Node:
     }
     if _HAS_PREVIEW_FN:
         params["preview_fn"] = getattr(node, "_preview_fn", None)
-    return Node(**params)
+    return params
 
 
 def _flatten(nodes: Iterable[KedroNode | Pipeline] | Pipeline) -> list[KedroNode]:

@@ -23,7 +23,8 @@ pub(crate) struct Loaded {
     pub(crate) json: String,
 }
 
-/// Runs the exporter for the project and checks every pipeline's graph.
+/// Runs the exporter for the project and loads its IR (graphs are checked by their users:
+/// `export` checks every pipeline's, the compiler the one it plans).
 pub(crate) fn load(
     global: &GlobalArgs,
     env: &str,
@@ -39,12 +40,6 @@ pub(crate) fn load(
     };
     let json = exporter::export(&python, &request, global.verbose > 0)?;
     let project = Project::from_json(&json).map_err(CliError::Ir)?;
-    for pipeline in project.pipelines() {
-        pipeline.graph().map_err(|source| CliError::Graph {
-            pipeline: pipeline.name.to_string(),
-            source,
-        })?;
-    }
     Ok(Loaded {
         root,
         python,

@@ -11,6 +11,12 @@ use crate::{output, project};
 /// `argo-kedro export`.
 pub(crate) fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<(), CliError> {
     let loaded = project::load(global, &args.env, args.pipeline.as_deref())?;
+    for pipeline in loaded.project.pipelines() {
+        pipeline.graph().map_err(|source| CliError::Graph {
+            pipeline: pipeline.name.to_string(),
+            source,
+        })?;
+    }
     match args.format {
         ExportFormat::Json => output::stdout(&loaded.json),
         ExportFormat::Text => output::stdout(&summary(&loaded.project)),
