@@ -8,6 +8,15 @@ use crate::types::{
     ClusterWorkflowTemplate, CronWorkflow, Workflow, WorkflowEventBinding, WorkflowTemplate,
 };
 
+/// A manifest's text format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextFormat {
+    /// YAML: one document, block style.
+    Yaml,
+    /// JSON, pretty-printed.
+    Json,
+}
+
 /// One manifest document: an Argo kind, or any other object kept as JSON.
 ///
 /// ```
@@ -117,9 +126,36 @@ impl Document {
     }
 
     /// Writes the document as pretty-printed JSON.
+    ///
+    /// Like [`Document::to_yaml_string`], the typed document is written directly; the text is
+    /// that of [`Document::to_value`].
     pub fn to_json_string(&self) -> Result<String> {
-        serde_json::to_string_pretty(&self.to_value()?)
-            .map_err(|source| Error::WriteJson { source })
+        let r = match self {
+            Self::Workflow(d) => serde_json::to_string_pretty(d),
+            Self::WorkflowTemplate(d) => serde_json::to_string_pretty(d),
+            Self::ClusterWorkflowTemplate(d) => serde_json::to_string_pretty(d),
+            Self::CronWorkflow(d) => serde_json::to_string_pretty(d),
+            Self::WorkflowEventBinding(d) => serde_json::to_string_pretty(d),
+            Self::Other(v) => serde_json::to_string_pretty(v),
+        };
+        r.map_err(|source| Error::WriteJson { source })
+    }
+
+    /// Writes the document as `format`: [`Document::to_yaml_string`] or
+    /// [`Document::to_json_string`].
+    ///
+    /// ```
+    /// use argo_model::{Document, TextFormat};
+    /// let docs = Document::from_json_str(r#"{"kind": "ConfigMap", "data": {"a": "1"}}"#)?;
+    /// assert_eq!(docs.to_text(TextFormat::Yaml)?, "kind: ConfigMap\ndata:\n  a: '1'\n");
+    /// assert!(docs.to_text(TextFormat::Json)?.starts_with("{\n  \"kind\""));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_text(&self, format: TextFormat) -> Result<String> {
+        match format {
+            TextFormat::Yaml => self.to_yaml_string(),
+            TextFormat::Json => self.to_json_string(),
+        }
     }
 
     /// The document's `kind`, if any.

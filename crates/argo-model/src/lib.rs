@@ -35,7 +35,7 @@ pub mod schema;
 mod types;
 
 #[doc(inline)]
-pub use document::{Document, to_yaml_stream, yaml_values};
+pub use document::{Document, TextFormat, to_yaml_stream, yaml_values};
 #[doc(inline)]
 pub use error::{Error, Result};
 #[doc(inline)]

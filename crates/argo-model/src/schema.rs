@@ -21,7 +21,7 @@ use jsonschema::Validator;
 use serde_json::{Map, Value, json};
 
 use crate::lint::{Finding, Rule};
-use crate::{DagTask, JsonPath, Workflow};
+use crate::{JsonPath, Workflow};
 
 /// The vendored upstream schema (argoproj/argo-workflows `api/jsonschema/schema.json`).
 pub const SCHEMA_JSON: &str = include_str!("../schema/schema.json");
@@ -139,77 +139,63 @@ pub fn validate(value: &Value) -> Vec<Finding> {
 }
 
 /// Validates a [`Workflow`] against the schema: the same findings as [`validate`] of its JSON
-/// value (in another order when several parts have findings), without building the value of the
-/// whole document at once.
+/// value (in another order when several parts have findings), faster for a workflow with many
+/// DAG tasks.
 ///
-/// The DAG tasks are taken out while the rest of the document is validated (with `tasks: []`,
-/// so that a DAG's `required: [tasks]` is met as in the whole document), then each task is
-/// validated on its own against `DAGTask`, its findings' paths prefixed with the task's. This is
-/// the same check: in the schema a DAG's `tasks` is `{type: array, items: {$ref: DAGTask}}`
-/// with no other keyword on the array, so the whole document is valid exactly when the rest is
-/// valid and every task is, and the errors are the union of theirs. The workflow is left as it
-/// was.
+/// The DAG tasks are taken out of the workflow's JSON value while the rest of the document is
+/// validated (with `tasks: []`, so that a DAG's `required: [tasks]` is met as in the whole
+/// document), then each task is validated on its own against `DAGTask`, its findings' paths
+/// prefixed with the task's. This is the same check: in the schema a DAG's `tasks` is
+/// `{type: array, items: {$ref: DAGTask}}` with no other keyword on the array, so the whole
+/// document is valid exactly when the rest is valid and every task is, and the errors are the
+/// union of theirs.
 ///
 /// ```
-/// let mut wf: argo_model::Workflow = serde_json::from_value(serde_json::json!({
+/// let wf: argo_model::Workflow = serde_json::from_value(serde_json::json!({
 ///     "apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": {"name": "w"},
 ///     "spec": {"entrypoint": "main", "templates": [{"name": "main", "dag": {"tasks": [
 ///         {"name": "a", "template": "main"},
 ///         {"name": "b", "template": "main", "arguments": {"parameters": [{"name": "p", "value": 3}]}}
 ///     ]}}]}
 /// }))?;
-/// let findings = argo_model::schema::validate_workflow(&mut wf)?;
+/// let findings = argo_model::schema::validate_workflow(&wf)?;
 /// assert_eq!(findings[0].path, "spec.templates[0].dag.tasks[1].arguments.parameters[0].value");
 /// assert_eq!(findings, argo_model::schema::validate(&serde_json::to_value(&wf)?));
-/// assert_eq!(wf.spec.templates[0].dag.as_ref().map(|d| d.tasks.len()), Some(2));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn validate_workflow(workflow: &mut Workflow) -> Result<Vec<Finding>, serde_json::Error> {
-    let mut taken: Vec<(usize, Vec<DagTask>)> = Vec::new();
-    for (k, t) in workflow.spec.templates.iter_mut().enumerate() {
-        if let Some(dag) = &mut t.dag
-            && !dag.tasks.is_empty()
-        {
-            taken.push((k, std::mem::take(&mut dag.tasks)));
-        }
-    }
-    let rest = serde_json::to_value(&*workflow);
-    for (k, tasks) in &mut taken {
-        if let Some(dag) = &mut workflow.spec.templates[*k].dag {
-            dag.tasks = std::mem::take(tasks);
-        }
-    }
-    let mut rest = rest?;
-    let split = rest.get("kind").and_then(Value::as_str) == Some("Workflow")
-        && rest
+pub fn validate_workflow(workflow: &Workflow) -> Result<Vec<Finding>, serde_json::Error> {
+    let mut value = serde_json::to_value(workflow)?;
+    let split = value.get("kind").and_then(Value::as_str) == Some("Workflow")
+        && value
             .get("apiVersion")
             .and_then(Value::as_str)
             .is_some_and(|v| v.starts_with("argoproj.io/"));
-    let task_validator = TASK_VALIDATOR.as_ref();
-    if !split || task_validator.is_err() {
-        // Not validated as a Workflow (or no usable schema): as `validate` does.
-        return Ok(validate(&serde_json::to_value(&*workflow)?));
+    let Ok(task_validator) = TASK_VALIDATOR.as_ref() else {
+        // No usable schema: as `validate` does.
+        return Ok(validate(&value));
+    };
+    if !split {
+        // Not validated as a Workflow: as `validate` does.
+        return Ok(validate(&value));
     }
-    for (k, _) in &taken {
-        if let Some(dag) = rest
-            .pointer_mut(&format!("/spec/templates/{k}/dag"))
-            .and_then(Value::as_object_mut)
-        {
-            dag.insert("tasks".into(), Value::Array(Vec::new()));
+    let mut taken: Vec<(usize, Vec<Value>)> = Vec::new();
+    if let Some(templates) = value
+        .pointer_mut("/spec/templates")
+        .and_then(Value::as_array_mut)
+    {
+        for (k, template) in templates.iter_mut().enumerate() {
+            if let Some(Value::Array(tasks)) = template.pointer_mut("/dag/tasks")
+                && !tasks.is_empty()
+            {
+                taken.push((k, std::mem::take(tasks)));
+            }
         }
     }
-    let mut out = validate(&rest);
-    drop(rest);
-    let Ok(task_validator) = task_validator else {
-        return Ok(out);
-    };
-    for (k, _) in &taken {
-        let Some(dag) = &workflow.spec.templates[*k].dag else {
-            continue;
-        };
-        for (i, task) in dag.tasks.iter().enumerate() {
-            let value = serde_json::to_value(task)?;
-            for e in task_validator.iter_errors(&value) {
+    let mut out = validate(&value);
+    drop(value);
+    for (k, tasks) in taken {
+        for (i, task) in tasks.into_iter().enumerate() {
+            for e in task_validator.iter_errors(&task) {
                 let pointer = format!("/spec/templates/{k}/dag/tasks/{i}{}", e.instance_path());
                 out.push(finding(&e, &pointer_to_path(&pointer)));
             }

@@ -252,6 +252,15 @@ pub(crate) enum ManifestFormat {
     Json,
 }
 
+impl From<ManifestFormat> for argo_fuse::TextFormat {
+    fn from(format: ManifestFormat) -> Self {
+        match format {
+            ManifestFormat::Yaml => Self::Yaml,
+            ManifestFormat::Json => Self::Json,
+        }
+    }
+}
+
 /// Arguments of `plan`.
 #[derive(Debug, Args)]
 pub(crate) struct PlanArgs {

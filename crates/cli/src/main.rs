@@ -19,6 +19,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc instead of the C library's allocator: the compile of a large pipeline allocates
+/// many small strings and maps, and spends about a quarter less time with it (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     output::configure(&cli.global);

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use argo_fuse::{CompileOptions, Compiled, LowerOptions, MemoryCrossing};
+use argo_fuse::{CompileOptions, Compiled, LowerOptions, MemoryCrossing, TextFormat};
 use kedro_graph::Project;
 
 use crate::cli::{CompileSelection, GlobalArgs};
@@ -48,18 +48,21 @@ pub(crate) fn load(
     })
 }
 
-/// Loads the project for `selection` and compiles it.
+/// Loads the project for `selection` and compiles it; with `text`, the manifest is also
+/// written as text in that format (`Compiled::text`).
 pub(crate) fn compile(
     global: &GlobalArgs,
     selection: &CompileSelection,
+    text: Option<TextFormat>,
 ) -> Result<(Loaded, Compiled), CliError> {
-    compile_with_image(global, selection).map(|(loaded, compiled, _)| (loaded, compiled))
+    compile_with_image(global, selection, text).map(|(loaded, compiled, _)| (loaded, compiled))
 }
 
 /// [`compile`], plus the image reference (`IMG:TAG`) the manifest's pods run.
 pub(crate) fn compile_with_image(
     global: &GlobalArgs,
     selection: &CompileSelection,
+    text: Option<TextFormat>,
 ) -> Result<(Loaded, Compiled, String), CliError> {
     let loaded = load(global, &selection.env, Some(&selection.pipeline))?;
     let mut lower = LowerOptions::default().params(parse_params(selection.params.as_deref())?);
@@ -83,6 +86,10 @@ pub(crate) fn compile_with_image(
         .env(selection.env.clone())
         .memory_crossing(memory_crossing)
         .lower(lower.clone());
+    let options = match text {
+        Some(format) => options.text(format),
+        None => options,
+    };
     let compiled = argo_fuse::compile(&loaded.project, &options).map_err(CliError::Compile)?;
     let image = argo_fuse::lower::image(&compiled.plan, &compiled.config, &lower);
     Ok((loaded, compiled, image))

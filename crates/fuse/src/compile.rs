@@ -1,6 +1,6 @@
 //! The whole compile: IR + options → config, plan and checked Workflow.
 
-use argo_model::Workflow;
+use argo_model::{TextFormat, Workflow};
 use kedro_graph::Project;
 
 use crate::config::Config;
@@ -20,6 +20,9 @@ pub struct CompileOptions {
     /// The Kedro env the pods run with (`-e`); when given it must be the env the IR was
     /// exported for, so that config and catalog facts are never read for another env.
     pub env: Option<String>,
+    /// Also write the manifest as text in this format ([`Compiled::text`]); the check of the
+    /// Workflow runs alongside (see [`lower::lower_to_text`]).
+    pub text: Option<TextFormat>,
 }
 
 impl CompileOptions {
@@ -44,6 +47,13 @@ impl CompileOptions {
         self
     }
 
+    /// Asks for the manifest as text in `format`.
+    #[must_use]
+    pub fn text(mut self, format: TextFormat) -> Self {
+        self.text = Some(format);
+        self
+    }
+
     /// Sets the lowering options.
     #[must_use]
     pub fn lower(mut self, lower: LowerOptions) -> Self {
@@ -62,13 +72,15 @@ pub struct Compiled {
     pub plan: Plan,
     /// The Workflow; it passes strict lint and the JSON Schema.
     pub workflow: Workflow,
+    /// The Workflow as text (ending in a newline), when [`CompileOptions::text`] asks for it.
+    pub text: Option<String>,
 }
 
 /// Reads the configuration from the IR, plans the pipeline and lowers it.
 ///
 /// ```
 /// use argo_fuse::{CompileOptions, compile};
-/// use argo_model::Document;
+/// use argo_model::{Document, TextFormat};
 ///
 /// let project = kedro_graph::Project::from_json(r#"{
 ///   "format": "argo-kedro-ir", "version": 1,
@@ -86,10 +98,15 @@ pub struct Compiled {
 ///              "machine_types": {"default": {"mem": 16, "cpu": 4, "num_gpu": 0}},
 ///              "default_machine_type": "default"}
 /// }"#)?;
-/// let compiled = compile(&project, &CompileOptions::default().env("cloud"))?;
+/// let options = CompileOptions::default().env("cloud");
+/// let compiled = compile(&project, &options)?;
 /// assert_eq!(compiled.plan.tasks[0].name.as_str(), "train");
 /// let yaml = Document::from(compiled.workflow).to_yaml_string()?;
 /// assert!(yaml.contains("kedro_nodes"));
+///
+/// // The same text, written while the Workflow is checked.
+/// let compiled = compile(&project, &options.text(TextFormat::Yaml))?;
+/// assert_eq!(compiled.text, Some(yaml));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn compile(project: &Project, options: &CompileOptions) -> Result<Compiled, FuseError> {
@@ -122,10 +139,17 @@ pub fn compile(project: &Project, options: &CompileOptions) -> Result<Compiled, 
     let value = project.config().cloned().unwrap_or(serde_json::Value::Null);
     let config = Config::from_value(value)?;
     let plan = plan::plan(project, &config, &options.plan)?;
-    let workflow = lower::lower(&plan, &config, &options.lower)?;
+    let (workflow, text) = match options.text {
+        None => (lower::lower(&plan, &config, &options.lower)?, None),
+        Some(format) => {
+            let (workflow, text) = lower::lower_to_text(&plan, &config, &options.lower, format)?;
+            (workflow, Some(text))
+        }
+    };
     Ok(Compiled {
         config,
         plan,
         workflow,
+        text,
     })
 }

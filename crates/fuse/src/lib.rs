@@ -57,6 +57,8 @@ mod suggest;
 #[cfg(test)]
 mod testing;
 
+/// The text formats of a manifest (re-exported from argo-model).
+pub use argo_model::TextFormat;
 #[doc(inline)]
 pub use compile::{CompileOptions, Compiled, compile};
 #[doc(inline)]

@@ -97,10 +97,10 @@ fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: String) 
     }
 }
 
-/// `to_yaml_string` writes the typed document directly; its text is the YAML of the document's
-/// JSON value, byte for byte, for every upstream example.
+/// `to_yaml_string` and `to_json_string` write the typed document directly; their text is the
+/// YAML (JSON) of the document's JSON value, byte for byte, for every upstream example.
 #[test]
-fn typed_yaml_is_the_yaml_of_the_value() {
+fn typed_text_is_the_text_of_the_value() {
     let Some(dir) = super::examples::dir() else {
         return;
     };
@@ -113,8 +113,11 @@ fn typed_yaml_is_the_yaml_of_the_value() {
             let Ok(doc) = Document::from_value(value) else {
                 continue;
             };
-            let via_value = serde_norway::to_string(&doc.to_value().unwrap()).unwrap();
+            let value = doc.to_value().unwrap();
+            let via_value = serde_norway::to_string(&value).unwrap();
             assert_eq!(doc.to_yaml_string().unwrap(), via_value, "{name}#{i}");
+            let via_value = serde_json::to_string_pretty(&value).unwrap();
+            assert_eq!(doc.to_json_string().unwrap(), via_value, "{name}#{i}");
             checked += 1;
         }
     }

@@ -8,8 +8,11 @@ use crate::{fsutil, output, project};
 
 /// `argo-kedro compile`.
 pub(crate) fn run(global: &GlobalArgs, args: &CompileArgs) -> Result<(), CliError> {
-    let (_, compiled) = project::compile(global, &args.selection)?;
-    let text = render(compiled.workflow, args.format)?;
+    let (_, compiled) = project::compile(global, &args.selection, Some(args.format.into()))?;
+    let text = match compiled.text {
+        Some(text) => text,
+        None => render(compiled.workflow, args.format)?,
+    };
     match args.output.as_deref() {
         None | Some("-") => output::stdout(&text),
         Some(path) => {
@@ -25,12 +28,9 @@ pub(crate) fn render(
     workflow: argo_model::Workflow,
     format: ManifestFormat,
 ) -> Result<String, CliError> {
-    let document = Document::from(workflow);
-    let text = match format {
-        ManifestFormat::Yaml => document.to_yaml_string(),
-        ManifestFormat::Json => document.to_json_string(),
-    }
-    .map_err(CliError::Manifest)?;
+    let text = Document::from(workflow)
+        .to_text(format.into())
+        .map_err(CliError::Manifest)?;
     Ok(if text.ends_with('\n') {
         text
     } else {

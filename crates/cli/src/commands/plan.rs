@@ -6,7 +6,7 @@ use crate::{output, project};
 
 /// `argo-kedro plan`.
 pub(crate) fn run(global: &GlobalArgs, args: &PlanArgs) -> Result<(), CliError> {
-    let (_, compiled) = project::compile(global, &args.selection)?;
+    let (_, compiled) = project::compile(global, &args.selection, None)?;
     let plan = &compiled.plan;
     let text = match args.format {
         PlanFormat::Text => plan.to_text(),

@@ -12,7 +12,7 @@ use crate::{output, project};
 
 /// `argo-kedro run-local`.
 pub(crate) fn run(global: &GlobalArgs, args: &RunLocalArgs) -> Result<(), CliError> {
-    let (loaded, compiled) = project::compile(global, &args.selection)?;
+    let (loaded, compiled) = project::compile(global, &args.selection, None)?;
     let name = argo_fuse::names::clean(&format!(
         "{}-{}",
         loaded.project.info().package_name,

@@ -13,7 +13,7 @@ use crate::{cluster, fsutil, output, project};
 
 /// `argo-kedro submit`.
 pub(crate) fn run(global: &GlobalArgs, args: &SubmitArgs) -> Result<(), CliError> {
-    let (loaded, compiled, image) = project::compile_with_image(global, &args.selection)?;
+    let (loaded, compiled, image) = project::compile_with_image(global, &args.selection, None)?;
     let name = args
         .name
         .as_deref()

@@ -40,7 +40,7 @@ pub enum LowerError {
         #[source]
         source: serde_json::Error,
     },
-    /// The manifest could not be serialised for checking.
+    /// The manifest could not be serialised (to check it, or as text).
     #[error("cannot serialise the manifest")]
     Serialize {
         /// The serialiser's error.

@@ -20,7 +20,7 @@ mod template;
 #[cfg(test)]
 mod tests;
 
-use argo_model::{Arguments, DagTask, DagTemplate, Parameter, Template, Workflow};
+use argo_model::{Arguments, DagTask, DagTemplate, Parameter, Template, TextFormat, Workflow};
 use indexmap::IndexMap;
 
 use crate::config::Config;
@@ -104,6 +104,52 @@ pub fn image(plan: &Plan, config: &Config, options: &LowerOptions) -> String {
 
 /// Lowers `plan` to a Workflow and checks it (strict lint and JSON Schema).
 pub fn lower(plan: &Plan, config: &Config, options: &LowerOptions) -> Result<Workflow, LowerError> {
+    let workflow = build(plan, config, options)?;
+    verify(&workflow)?;
+    Ok(workflow)
+}
+
+/// [`lower`], and the Workflow as text in `format` (ending in a newline).
+///
+/// The check (strict lint and JSON Schema) runs on a second thread while the text is written,
+/// and the text is returned only when the check finds nothing: the same result as [`lower`]
+/// followed by `argo_model::Document::to_text`, in less time on a machine with two cores.
+pub fn lower_to_text(
+    plan: &Plan,
+    config: &Config,
+    options: &LowerOptions,
+    format: TextFormat,
+) -> Result<(Workflow, String), LowerError> {
+    let workflow = build(plan, config, options)?;
+    let (verdict, text) = std::thread::scope(|scope| {
+        let checker = scope.spawn(|| verify(&workflow));
+        let text = text_of(&workflow, format);
+        // `verify` does not panic; if it ever did, the panic is the caller's.
+        let verdict = checker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (verdict, text)
+    });
+    verdict?;
+    let mut text = text.map_err(|source| LowerError::Serialize { source })?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok((workflow, text))
+}
+
+/// `workflow` as text, without moving it into a `Document`.
+fn text_of(workflow: &Workflow, format: TextFormat) -> Result<String, argo_model::Error> {
+    match format {
+        TextFormat::Yaml => serde_norway::to_string(workflow)
+            .map_err(|source| argo_model::Error::WriteYaml { source }),
+        TextFormat::Json => serde_json::to_string_pretty(workflow)
+            .map_err(|source| argo_model::Error::WriteJson { source }),
+    }
+}
+
+/// The Workflow of `plan`, unchecked.
+fn build(plan: &Plan, config: &Config, options: &LowerOptions) -> Result<Workflow, LowerError> {
     let image = image(plan, config, options);
     let set = template::templates(plan, config, &image, !options.params.is_empty())?;
 
@@ -203,14 +249,13 @@ pub fn lower(plan: &Plan, config: &Config, options: &LowerOptions) -> Result<Wor
         ..Template::default()
     });
     spec.templates.extend(set.templates);
-    verify(&mut wf)?;
     Ok(wf)
 }
 
-/// The checks of [`check`], without building the JSON value of the whole workflow at once (the
-/// schema is checked task by task: `argo_model::schema::validate_workflow`). Same findings as
-/// [`check`], possibly in another order; the workflow is left as it was.
-fn verify(workflow: &mut Workflow) -> Result<(), LowerError> {
+/// The checks of [`check`], with the schema checked task by task
+/// (`argo_model::schema::validate_workflow`). Same findings as [`check`], possibly in another
+/// order.
+fn verify(workflow: &Workflow) -> Result<(), LowerError> {
     let mut findings =
         argo_model::lint::lint_workflow(workflow, &argo_model::lint::LintOptions::default());
     findings.extend(

@@ -2,7 +2,7 @@ use argo_model::Document;
 use serde_json::{Value, json};
 
 use crate::testing::{Fixture, config_json};
-use crate::{CompileOptions, FuseError, LowerOptions, compile};
+use crate::{CompileOptions, FuseError, LowerOptions, TextFormat, compile};
 
 fn yaml(f: &Fixture, config: Value, options: &CompileOptions) -> String {
     let project = f.project_with(config_json(config));
@@ -18,6 +18,17 @@ fn yaml(f: &Fixture, config: Value, options: &CompileOptions) -> String {
             .expect("yaml"),
         text
     );
+    // The text written alongside the check is the same text, in either format.
+    for format in [TextFormat::Yaml, TextFormat::Json] {
+        let with_text = compile(&project, &options.clone().text(format)).expect("compiles");
+        let expected = Document::from(with_text.workflow.clone())
+            .to_text(format)
+            .expect("text");
+        let written = with_text.text.expect("text asked for");
+        assert_eq!(written.trim_end_matches('\n'), expected.trim_end_matches('\n'));
+        assert!(written.ends_with('\n'));
+        assert_eq!(with_text.workflow, compiled.workflow);
+    }
     text
 }
 
@@ -206,6 +217,13 @@ fn invalid_custom_template_references_fail_the_compile() {
     let c = json!({"template": {"templates": [{"name": "bad", "container": {"name": "c", "command": ["sh"], "args": "echo {{inputs.parameters.nope}}"}}]}});
     let project = f.project_with(config_json(c));
     let err = compile(&project, &CompileOptions::default()).expect_err("lint");
+    assert!(
+        matches!(err, FuseError::Lower(crate::LowerError::Invalid { .. })),
+        "{err}"
+    );
+    // Asked for text, the check (on its own thread) still fails the compile: no text.
+    let options = CompileOptions::default().text(TextFormat::Yaml);
+    let err = compile(&project, &options).expect_err("lint");
     assert!(
         matches!(err, FuseError::Lower(crate::LowerError::Invalid { .. })),
         "{err}"
