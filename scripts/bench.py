@@ -232,17 +232,22 @@ def machine() -> dict[str, str]:
 
 
 def criterion_results() -> list[tuple[str, int, float]]:
-    """(benchmark, nodes, median seconds) from target/criterion (the last `cargo bench`)."""
-    base = ROOT / "target" / "criterion" / "compile"
+    """(benchmark, nodes, median seconds) from target/criterion (the last `cargo bench`).
+
+    The steps of the group `compile` (mimalloc, the binary's allocator), then the whole compile
+    of the group `compile_system_alloc` (the C library's allocator) as `ir_to_yaml (C malloc)`.
+    """
     results = []
-    if not base.is_dir():
-        return results
-    for est in sorted(base.glob("*/*/new/estimates.json")):
-        name, size = est.parts[-4], est.parts[-3]
-        if not size.isdigit():
+    for group, suffix in (("compile", ""), ("compile_system_alloc", " (C malloc)")):
+        base = ROOT / "target" / "criterion" / group
+        if not base.is_dir():
             continue
-        median = json.loads(est.read_text())["median"]["point_estimate"] / 1e9
-        results.append((name, int(size), median))
+        for est in sorted(base.glob("*/*/new/estimates.json")):
+            name, size = est.parts[-4], est.parts[-3]
+            if not size.isdigit():
+                continue
+            median = json.loads(est.read_text())["median"]["point_estimate"] / 1e9
+            results.append((name + suffix, int(size), median))
     return results
 
 
@@ -322,11 +327,22 @@ def render(results: list[dict], info: dict, core: list[tuple[str, int, float]]) 
         )
     if core:
         sizes = sorted({s for _, s, _ in core})
-        names = ["ir_load", "plan", "lower", "serialise_yaml", "serialise_json", "ir_to_yaml"]
+        names = [
+            "ir_load",
+            "plan",
+            "lower",
+            "serialise_yaml",
+            "serialise_json",
+            "ir_to_yaml",
+            "ir_to_yaml (C malloc)",
+        ]
         names = [n for n in names if any(c[0] == n for c in core)]
         lines += [
             "",
             "### Core (criterion, `cargo bench -p argo-fuse`), median, ms",
+            "",
+            "With mimalloc, the allocator of the `argo-kedro` binary; the last row is the whole",
+            "compile with the C library's allocator (`--bench compile_system_alloc`).",
             "",
             "| step | " + " | ".join(f"{s:,} nodes" for s in sizes) + " |",
             "|---|" + "---:|" * len(sizes),

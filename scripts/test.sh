@@ -35,8 +35,8 @@ cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 step "cargo test"
 cargo test --workspace --all-features --locked
 step "ruff"
-ruff check python tests examples
-ruff format --check python tests examples
+ruff check python tests examples scripts
+ruff format --check python tests examples scripts
 step "pytest"
 pytest -q tests
 step "all tests passed"
