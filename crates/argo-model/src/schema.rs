@@ -21,7 +21,7 @@ use jsonschema::Validator;
 use serde_json::{Map, Value, json};
 
 use crate::lint::{Finding, Rule};
-use crate::{JsonPath, Workflow};
+use crate::{DagTask, JsonPath, Workflow};
 
 /// The vendored upstream schema (argoproj/argo-workflows `api/jsonschema/schema.json`).
 pub const SCHEMA_JSON: &str = include_str!("../schema/schema.json");
@@ -139,69 +139,108 @@ pub fn validate(value: &Value) -> Vec<Finding> {
 }
 
 /// Validates a [`Workflow`] against the schema: the same findings as [`validate`] of its JSON
-/// value (in another order when several parts have findings), faster for a workflow with many
-/// DAG tasks.
+/// value (in another order when several parts have findings), without building the value of the
+/// whole document at once.
 ///
-/// The DAG tasks are taken out of the workflow's JSON value while the rest of the document is
-/// validated (with `tasks: []`, so that a DAG's `required: [tasks]` is met as in the whole
-/// document), then each task is validated on its own against `DAGTask`, its findings' paths
-/// prefixed with the task's. This is the same check: in the schema a DAG's `tasks` is
-/// `{type: array, items: {$ref: DAGTask}}` with no other keyword on the array, so the whole
-/// document is valid exactly when the rest is valid and every task is, and the errors are the
-/// union of theirs.
+/// The DAG tasks are taken out while the rest of the document is validated (with `tasks: []`,
+/// so that a DAG's `required: [tasks]` is met as in the whole document), then each task is
+/// validated on its own against `DAGTask`, its findings' paths prefixed with the task's. This is
+/// the same check: in the schema a DAG's `tasks` is `{type: array, items: {$ref: DAGTask}}`
+/// with no other keyword on the array, so the whole document is valid exactly when the rest is
+/// valid and every task is, and the errors are the union of theirs. The workflow is left as it
+/// was. [`validate_workflow_shell`] and [`TaskCheck::run`] are the two parts.
 ///
 /// ```
-/// let wf: argo_model::Workflow = serde_json::from_value(serde_json::json!({
+/// let mut wf: argo_model::Workflow = serde_json::from_value(serde_json::json!({
 ///     "apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": {"name": "w"},
 ///     "spec": {"entrypoint": "main", "templates": [{"name": "main", "dag": {"tasks": [
 ///         {"name": "a", "template": "main"},
 ///         {"name": "b", "template": "main", "arguments": {"parameters": [{"name": "p", "value": 3}]}}
 ///     ]}}]}
 /// }))?;
-/// let findings = argo_model::schema::validate_workflow(&wf)?;
+/// let findings = argo_model::schema::validate_workflow(&mut wf)?;
 /// assert_eq!(findings[0].path, "spec.templates[0].dag.tasks[1].arguments.parameters[0].value");
 /// assert_eq!(findings, argo_model::schema::validate(&serde_json::to_value(&wf)?));
+/// assert_eq!(wf.spec.templates[0].dag.as_ref().map(|d| d.tasks.len()), Some(2));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn validate_workflow(workflow: &Workflow) -> Result<Vec<Finding>, serde_json::Error> {
-    let mut value = serde_json::to_value(workflow)?;
-    let split = value.get("kind").and_then(Value::as_str) == Some("Workflow")
-        && value
+pub fn validate_workflow(workflow: &mut Workflow) -> Result<Vec<Finding>, serde_json::Error> {
+    let (mut out, tasks) = validate_workflow_shell(workflow)?;
+    out.extend(tasks.run(workflow)?);
+    Ok(out)
+}
+
+/// The first part of [`validate_workflow`]: everything but the DAG tasks (which are taken out
+/// and put back), and what is left to check of them. The second part, [`TaskCheck::run`],
+/// reads the workflow by reference, so it can run on another thread while the workflow is
+/// also read elsewhere (written out, linted).
+pub fn validate_workflow_shell(
+    workflow: &mut Workflow,
+) -> Result<(Vec<Finding>, TaskCheck), serde_json::Error> {
+    let mut taken: Vec<(usize, Vec<DagTask>)> = Vec::new();
+    for (k, t) in workflow.spec.templates.iter_mut().enumerate() {
+        if let Some(dag) = &mut t.dag
+            && !dag.tasks.is_empty()
+        {
+            taken.push((k, std::mem::take(&mut dag.tasks)));
+        }
+    }
+    let rest = serde_json::to_value(&*workflow);
+    for (k, tasks) in &mut taken {
+        if let Some(dag) = &mut workflow.spec.templates[*k].dag {
+            dag.tasks = std::mem::take(tasks);
+        }
+    }
+    let mut rest = rest?;
+    let split = rest.get("kind").and_then(Value::as_str) == Some("Workflow")
+        && rest
             .get("apiVersion")
             .and_then(Value::as_str)
             .is_some_and(|v| v.starts_with("argoproj.io/"));
-    let Ok(task_validator) = TASK_VALIDATOR.as_ref() else {
-        // No usable schema: as `validate` does.
-        return Ok(validate(&value));
-    };
-    if !split {
-        // Not validated as a Workflow: as `validate` does.
-        return Ok(validate(&value));
+    if !split || TASK_VALIDATOR.is_err() {
+        // Not validated as a Workflow (or no usable schema): as `validate` does.
+        let whole = validate(&serde_json::to_value(&*workflow)?);
+        return Ok((whole, TaskCheck { applies: false }));
     }
-    let mut taken: Vec<(usize, Vec<Value>)> = Vec::new();
-    if let Some(templates) = value
-        .pointer_mut("/spec/templates")
-        .and_then(Value::as_array_mut)
-    {
-        for (k, template) in templates.iter_mut().enumerate() {
-            if let Some(Value::Array(tasks)) = template.pointer_mut("/dag/tasks")
-                && !tasks.is_empty()
-            {
-                taken.push((k, std::mem::take(tasks)));
-            }
+    for (k, _) in &taken {
+        if let Some(dag) = rest
+            .pointer_mut(&format!("/spec/templates/{k}/dag"))
+            .and_then(Value::as_object_mut)
+        {
+            dag.insert("tasks".into(), Value::Array(Vec::new()));
         }
     }
-    let mut out = validate(&value);
-    drop(value);
-    for (k, tasks) in taken {
-        for (i, task) in tasks.into_iter().enumerate() {
-            for e in task_validator.iter_errors(&task) {
-                let pointer = format!("/spec/templates/{k}/dag/tasks/{i}{}", e.instance_path());
-                out.push(finding(&e, &pointer_to_path(&pointer)));
+    Ok((validate(&rest), TaskCheck { applies: true }))
+}
+
+/// The second part of [`validate_workflow`]: the DAG tasks, one by one (see
+/// [`validate_workflow_shell`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "the tasks are not checked until `run` is called"]
+pub struct TaskCheck {
+    /// False when the first part already validated the whole document.
+    applies: bool,
+}
+
+impl TaskCheck {
+    /// Validates each DAG task of `workflow` (the one given to [`validate_workflow_shell`]).
+    pub fn run(self, workflow: &Workflow) -> Result<Vec<Finding>, serde_json::Error> {
+        let mut out = Vec::new();
+        let (true, Ok(validator)) = (self.applies, TASK_VALIDATOR.as_ref()) else {
+            return Ok(out);
+        };
+        for (k, template) in workflow.spec.templates.iter().enumerate() {
+            let Some(dag) = &template.dag else { continue };
+            for (i, task) in dag.tasks.iter().enumerate() {
+                let value = serde_json::to_value(task)?;
+                for e in validator.iter_errors(&value) {
+                    let pointer = format!("/spec/templates/{k}/dag/tasks/{i}{}", e.instance_path());
+                    out.push(finding(&e, &pointer_to_path(&pointer)));
+                }
             }
         }
+        Ok(out)
     }
-    Ok(out)
 }
 
 /// A schema error as a finding at `path` (the message cut to 240 characters).

@@ -66,12 +66,15 @@ fn validate_workflow_is_validate_of_the_value() {
     }));
     let mut checked = 0;
     for value in docs {
-        let Ok(argo_model::Document::Workflow(wf)) = argo_model::Document::from_value(value) else {
+        let Ok(argo_model::Document::Workflow(mut wf)) = argo_model::Document::from_value(value)
+        else {
             continue;
         };
         let whole = argo_model::schema::validate(&serde_json::to_value(&wf).unwrap());
-        let split = argo_model::schema::validate_workflow(&wf).unwrap();
+        let before = wf.clone();
+        let split = argo_model::schema::validate_workflow(&mut wf).unwrap();
         assert_eq!(sorted(split), sorted(whole));
+        assert_eq!(wf, before);
         checked += 1;
     }
     assert!(checked > 0);

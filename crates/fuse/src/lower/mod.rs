@@ -20,6 +20,7 @@ mod template;
 #[cfg(test)]
 mod tests;
 
+use argo_model::schema::TaskCheck;
 use argo_model::{Arguments, DagTask, DagTemplate, Parameter, Template, TextFormat, Workflow};
 use indexmap::IndexMap;
 
@@ -104,8 +105,10 @@ pub fn image(plan: &Plan, config: &Config, options: &LowerOptions) -> String {
 
 /// Lowers `plan` to a Workflow and checks it (strict lint and JSON Schema).
 pub fn lower(plan: &Plan, config: &Config, options: &LowerOptions) -> Result<Workflow, LowerError> {
-    let workflow = build(plan, config, options)?;
-    verify(&workflow)?;
+    let mut workflow = build(plan, config, options)?;
+    let (mut findings, tasks) = check_shell(&mut workflow)?;
+    findings.extend(check_tasks(&workflow, tasks)?);
+    verdict(findings)?;
     Ok(workflow)
 }
 
@@ -120,17 +123,19 @@ pub fn lower_to_text(
     options: &LowerOptions,
     format: TextFormat,
 ) -> Result<(Workflow, String), LowerError> {
-    let workflow = build(plan, config, options)?;
-    let (verdict, text) = std::thread::scope(|scope| {
-        let checker = scope.spawn(|| verify(&workflow));
+    let mut workflow = build(plan, config, options)?;
+    let (mut findings, tasks) = check_shell(&mut workflow)?;
+    let (task_findings, text) = std::thread::scope(|scope| {
+        let checker = scope.spawn(|| check_tasks(&workflow, tasks));
         let text = text_of(&workflow, format);
-        // `verify` does not panic; if it ever did, the panic is the caller's.
-        let verdict = checker
+        // The check does not panic; if it ever did, the panic is the caller's.
+        let task_findings = checker
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (verdict, text)
+        (task_findings, text)
     });
-    verdict?;
+    findings.extend(task_findings?);
+    verdict(findings)?;
     let mut text = text.map_err(|source| LowerError::Serialize { source })?;
     if !text.ends_with('\n') {
         text.push('\n');
@@ -252,23 +257,38 @@ fn build(plan: &Plan, config: &Config, options: &LowerOptions) -> Result<Workflo
     Ok(wf)
 }
 
-/// The checks of [`check`], with the schema checked task by task
-/// (`argo_model::schema::validate_workflow`). Same findings as [`check`], possibly in another
-/// order.
-fn verify(workflow: &Workflow) -> Result<(), LowerError> {
+// The checks of [`check`] in two parts, so that the second can run while the workflow is
+// written out: the schema of everything but the DAG tasks (which needs the workflow for a
+// moment, `argo_model::schema::validate_workflow_shell`), then strict lint and the schema of
+// each task, by reference. Same findings as [`check`], possibly in another order.
+
+fn check_shell(
+    workflow: &mut Workflow,
+) -> Result<(Vec<argo_model::lint::Finding>, TaskCheck), LowerError> {
+    argo_model::schema::validate_workflow_shell(workflow).map_err(encode_error)
+}
+
+fn check_tasks(
+    workflow: &Workflow,
+    tasks: TaskCheck,
+) -> Result<Vec<argo_model::lint::Finding>, LowerError> {
     let mut findings =
         argo_model::lint::lint_workflow(workflow, &argo_model::lint::LintOptions::default());
-    findings.extend(
-        argo_model::schema::validate_workflow(workflow).map_err(|source| {
-            LowerError::Serialize {
-                source: argo_model::Error::Encode { source },
-            }
-        })?,
-    );
+    findings.extend(tasks.run(workflow).map_err(encode_error)?);
+    Ok(findings)
+}
+
+fn verdict(findings: Vec<argo_model::lint::Finding>) -> Result<(), LowerError> {
     if findings.is_empty() {
         Ok(())
     } else {
         Err(LowerError::Invalid { findings })
+    }
+}
+
+fn encode_error(source: serde_json::Error) -> LowerError {
+    LowerError::Serialize {
+        source: argo_model::Error::Encode { source },
     }
 }
 
@@ -277,15 +297,9 @@ pub fn check(workflow: &Workflow) -> Result<(), LowerError> {
     // By reference: the same findings as linting `Document::from(workflow.clone())`.
     let mut findings =
         argo_model::lint::lint_workflow(workflow, &argo_model::lint::LintOptions::default());
-    let value = serde_json::to_value(workflow).map_err(|source| LowerError::Serialize {
-        source: argo_model::Error::Encode { source },
-    })?;
+    let value = serde_json::to_value(workflow).map_err(encode_error)?;
     findings.extend(argo_model::schema::validate(&value));
-    if findings.is_empty() {
-        Ok(())
-    } else {
-        Err(LowerError::Invalid { findings })
-    }
+    verdict(findings)
 }
 
 fn param_value(name: &str, value: &str) -> Parameter {

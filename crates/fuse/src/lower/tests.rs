@@ -25,7 +25,10 @@ fn yaml(f: &Fixture, config: Value, options: &CompileOptions) -> String {
             .to_text(format)
             .expect("text");
         let written = with_text.text.expect("text asked for");
-        assert_eq!(written.trim_end_matches('\n'), expected.trim_end_matches('\n'));
+        assert_eq!(
+            written.trim_end_matches('\n'),
+            expected.trim_end_matches('\n')
+        );
         assert!(written.ends_with('\n'));
         assert_eq!(with_text.workflow, compiled.workflow);
     }
