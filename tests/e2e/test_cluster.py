@@ -151,22 +151,35 @@ class Cluster:
         )
         self.docker.chmod(0o755)
 
-    def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-        full_env = {
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        return {
             **os.environ,
             "KEDRO_DISABLE_TELEMETRY": "1",
             "ARGO_KEDRO_PYTHON": sys.executable,
             "ARGO_KEDRO_DOCKER": str(self.docker),
             "KUBECONFIG": str(self.kubeconfig),
-            **(env or {}),
+            **(extra or {}),
         }
+
+    def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(
             [binary(), *args],
             cwd=self.project,
-            env=full_env,
+            env=self.env(env),
             capture_output=True,
             text=True,
             timeout=300,
+        )
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        """The binary running in the background, its output piped."""
+        return subprocess.Popen(
+            [binary(), *args],
+            cwd=self.project,
+            env=self.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
 
     def docker_calls(self) -> list[str]:
@@ -221,8 +234,9 @@ def dag_tasks(wf: dict) -> list[dict]:
 
 def mark(peer: Peer, name: str, phase: str, task_phases: list[str]) -> dict:
     """Writes a status as the controller would: a DAG root and one Pod node per task, with the
-    given phases, plus a pod (with a log) for each node that ran."""
+    given phases, plus a pod (with a log) for each node that ran (unless it already has one)."""
     wf = peer.workflow(name)
+    existing = set(peer.pods())
     nodes = {name: {"id": name, "name": name, "displayName": name, "type": "DAG",
                     "templateName": wf["spec"]["entrypoint"], "phase": phase,
                     "startedAt": "2024-01-01T00:00:00Z", "children": []}}  # fmt: skip
@@ -248,7 +262,8 @@ def mark(peer: Peer, name: str, phase: str, task_phases: list[str]) -> dict:
         nodes[node_id] = node
         nodes[name]["children"].append(node_id)
         pod = f"{name}-{task['template']}-{fnv1a_32(node_name)}"
-        peer.create_pod(pod, name, node_id, f"log of {task['name']}\nline two\n")
+        if pod not in existing:
+            peer.create_pod(pod, name, node_id, f"log of {task['name']}\nline two\n")
     wf["status"] = {"phase": phase, "startedAt": "2024-01-01T00:00:00Z", "nodes": nodes}
     if phase in ("Succeeded", "Failed", "Error"):
         wf["status"]["finishedAt"] = "2024-01-01T00:09:00Z"
@@ -389,6 +404,34 @@ def test_status_list_logs_and_watch(cluster: Cluster, manifest: dict) -> None:
     ok = cluster.run("watch", older)
     assert ok.returncode == 0, ok.stderr
     assert f"workflow {older} Succeeded" in ok.stderr
+
+
+def test_logs_follow_picks_up_pods_that_start_later(cluster: Cluster, manifest: dict) -> None:
+    """`logs --follow` on a running workflow prints the logs of the pods started so far, then
+    those of the pods that start while it follows (as the workflow's status reports them), and
+    ends once the workflow has completed and every log has ended. The peer serves a pod's whole
+    log and closes the stream, as the API server does for a container that has ended."""
+    name = cluster.peer.create_workflow(manifest)
+    tasks = dag_tasks(cluster.peer.workflow(name))
+    first, second = tasks[0]["name"], tasks[1]["name"]
+    mark(cluster.peer, name, "Running", ["Running"])
+
+    unknown = cluster.run("logs", name, "--follow", "--node", "no_such_node")
+    assert unknown.returncode == 1 and "no_such_node" in unknown.stderr
+
+    proc = cluster.start("logs", name, "--follow")
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == f"{first} | log of {first}\n"
+        assert proc.stdout.readline() == f"{first} | line two\n"
+        mark(cluster.peer, name, "Succeeded", ["Succeeded", "Succeeded"])
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert out == f"{second} | log of {second}\n{second} | line two\n"
 
 
 def test_cluster_errors_are_one_line_with_a_hint(cluster: Cluster) -> None:

@@ -1,7 +1,11 @@
 //! `argo-kedro logs`: the main container's logs of a workflow's pods.
 
-use argo_client::{Client, LogOptions, PodName};
+use std::collections::HashSet;
+
+use argo_client::{Client, LogOptions, PodName, WorkflowName};
+use argo_model::Workflow;
 use futures::StreamExt;
+use futures::stream::SelectAll;
 
 use crate::cli::{GlobalArgs, LogsArgs};
 use crate::cluster::{self, TaskRow};
@@ -17,6 +21,9 @@ pub(crate) fn run(global: &GlobalArgs, args: &LogsArgs) -> Result<(), CliError> 
             .get(&name)
             .await
             .map_err(cluster::failed(format!("read workflow `{name}`")))?;
+        if args.follow {
+            return Box::pin(follow(&client, &wf, &name, args.node.as_deref())).await;
+        }
         let pods = client
             .pods_of(&name)
             .await
@@ -37,56 +44,139 @@ pub(crate) fn run(global: &GlobalArgs, args: &LogsArgs) -> Result<(), CliError> 
             return Ok(());
         }
         let prefix = selected.len() > 1;
-        if args.follow {
-            follow(&client, &selected, prefix).await
-        } else {
-            for (pod, label) in &selected {
-                let text = client
-                    .logs(pod, &LogOptions::default())
-                    .await
-                    .map_err(cluster::failed(format!("read the logs of pod `{pod}`")))?;
-                let mut out = String::new();
-                for line in text.lines() {
-                    if prefix {
-                        out.push_str(label);
-                        out.push_str(" | ");
-                    }
-                    out.push_str(line);
-                    out.push('\n');
+        for (pod, label) in &selected {
+            let text = client
+                .logs(pod, &LogOptions::default())
+                .await
+                .map_err(cluster::failed(format!("read the logs of pod `{pod}`")))?;
+            let mut out = String::new();
+            for line in text.lines() {
+                if prefix {
+                    out.push_str(label);
+                    out.push_str(" | ");
                 }
-                output::stdout(&out)?;
+                out.push_str(line);
+                out.push('\n');
             }
-            Ok(())
+            output::stdout(&out)?;
         }
+        Ok(())
     })
 }
 
-/// Streams the logs of every selected pod, interleaved as they come.
+/// What `logs --follow` waits on: a new state of the workflow, or a line of a pod's log.
+enum Event {
+    Snapshot(Box<Result<Workflow, argo_client::Error>>),
+    Line(String, Result<String, argo_client::Error>),
+}
+
+/// Streams the logs of the selected pods as they come, interleaved, until the workflow has
+/// completed and every log has ended: pods that start later (the next tasks of the DAG,
+/// retries) are picked up as the workflow's status reports them, as `argo logs --follow` does.
 async fn follow(
     client: &Client,
-    selected: &[(PodName, String)],
-    prefix: bool,
+    wf: &Workflow,
+    name: &WorkflowName,
+    node: Option<&str>,
 ) -> Result<(), CliError> {
-    let options = LogOptions::default().follow(true);
-    let mut streams = Vec::new();
-    for (pod, label) in selected {
-        let stream = client
-            .log_lines(pod, &options)
-            .await
-            .map_err(cluster::failed(format!("read the logs of pod `{pod}`")))?;
-        let label = label.clone();
-        streams.push(stream.map(move |line| (label.clone(), line)).boxed());
+    let tasks = dag_tasks(wf);
+    if let Some(node) = node
+        && !tasks
+            .iter()
+            .any(|(_, nodes)| nodes.iter().any(|n| n == node))
+    {
+        let mut known: Vec<String> = tasks.into_iter().flat_map(|(_, nodes)| nodes).collect();
+        known.sort();
+        known.dedup();
+        return Err(CliError::NoPodForNode {
+            name: name.to_string(),
+            node: node.to_owned(),
+            known,
+        });
     }
-    let mut all = futures::stream::select_all(streams);
-    while let Some((label, line)) = all.next().await {
-        let line = line.map_err(cluster::failed("read the logs"))?;
-        if prefix {
-            output::stdout(&format!("{label} | {line}\n"))?;
-        } else {
-            output::stdout(&format!("{line}\n"))?;
+    // Labels when the lines can come from more than one task.
+    let prefix = tasks
+        .iter()
+        .filter(|(_, nodes)| node.is_none_or(|node| nodes.iter().any(|n| n == node)))
+        .count()
+        > 1;
+    let options = LogOptions::default().follow(true);
+    let mut events = SelectAll::new();
+    events.push(
+        client
+            .watch(name)
+            .map(|wf| Event::Snapshot(Box::new(wf)))
+            .boxed(),
+    );
+    let mut followed: HashSet<PodName> = HashSet::new();
+    while let Some(event) = events.next().await {
+        match event {
+            Event::Snapshot(wf) => {
+                let wf = (*wf).map_err(cluster::failed(format!("watch workflow `{name}`")))?;
+                let pods = client
+                    .pods_of(name)
+                    .await
+                    .map_err(cluster::failed(format!("list the pods of `{name}`")))?;
+                let started: Vec<(PodName, Option<String>)> = pods
+                    .into_iter()
+                    .filter(|p| p.phase.as_deref().is_some_and(|phase| phase != "Pending"))
+                    .map(|p| (p.pod, p.node_id.map(|id| id.to_string())))
+                    .collect();
+                // No pod of the node has started yet: nothing to follow so far.
+                let selected = select(&cluster::task_rows(&wf), &started, node).unwrap_or_default();
+                for (pod, label) in selected {
+                    if !followed.insert(pod.clone()) {
+                        continue;
+                    }
+                    let lines = client
+                        .log_lines(&pod, &options)
+                        .await
+                        .map_err(cluster::failed(format!("read the logs of pod `{pod}`")))?;
+                    events.push(
+                        lines
+                            .map(move |line| Event::Line(label.clone(), line))
+                            .boxed(),
+                    );
+                }
+            }
+            Event::Line(label, line) => {
+                let line = line.map_err(cluster::failed("read the logs"))?;
+                if prefix {
+                    output::stdout(&format!("{label} | {line}\n"))?;
+                } else {
+                    output::stdout(&format!("{line}\n"))?;
+                }
+            }
         }
     }
     Ok(())
+}
+
+/// The workflow's DAG tasks that run Kedro nodes, each with its nodes (the `kedro_nodes`
+/// argument), from the spec: what will run, whether or not it has started.
+fn dag_tasks(wf: &Workflow) -> Vec<(String, Vec<String>)> {
+    wf.spec
+        .templates
+        .iter()
+        .filter_map(|t| t.dag.as_ref())
+        .flat_map(|dag| &dag.tasks)
+        .filter_map(|task| {
+            let nodes = task
+                .arguments
+                .as_ref()?
+                .parameters
+                .iter()
+                .find(|p| p.name == argo_client::KEDRO_NODES_PARAMETER)?
+                .value
+                .as_ref()?
+                .as_str()
+                .split(',')
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+                .collect();
+            Some((task.name.clone(), nodes))
+        })
+        .collect()
 }
 
 /// The pods to read, each with the label of its task, in task order; pods whose node is unknown
