@@ -148,7 +148,24 @@ def _has_argo_files(loader: Any, env: str) -> bool:
     return any(any((conf / e).glob(pattern)) for e in {base, env} for pattern in ARGO_PATTERNS)
 
 
+RANDOM_TAG = "${ka.random:}"
+
+
+def _register_random_tag() -> None:
+    """Lets an ``argo.yml`` written for argo-kedro 0.1.41 load: its ``${ka.random:}`` resolver
+    (``deployment.tag``) resolves to itself, which the compiler replaces with a tag derived from
+    the project's content. A resolver of that name registered by the project is kept."""
+    from omegaconf import OmegaConf
+
+    if OmegaConf.has_resolver("ka.random"):
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # some OmegaConf releases deprecate the name
+        OmegaConf.register_new_resolver("ka.random", lambda: RANDOM_TAG)
+
+
 def _argo_config(loader: Any, env: str) -> dict[str, Any] | None:
+    _register_random_tag()
     not_mapping = ExportError(
         f"invalid argo.yml for env {env!r} ({_argo_files(loader, env)}): the top level must be "
         "a mapping (namespace:, deployment:, machine_types:, ...), not a list or a scalar"

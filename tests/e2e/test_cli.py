@@ -7,6 +7,7 @@ They need the repository installed in the running interpreter's environment
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -85,3 +86,45 @@ def test_init_writes_files_and_keeps_them_without_force(tmp_path: Path) -> None:
     assert forced.returncode == 0
     assert (project / "Dockerfile").read_text() != "# mine\n"
     assert (project / "conf" / "cloud" / "argo.yml").exists()
+
+
+def image_of(manifest: str) -> str:
+    """The image of the workflow's Kedro templates (the one they share)."""
+    wf = json.loads(manifest)
+    images = {t["container"]["image"] for t in wf["spec"]["templates"] if "container" in t}
+    assert len(images) == 1, images
+    return images.pop()
+
+
+def test_content_tag_is_computed_only_for_a_random_tag(tmp_path: Path) -> None:
+    """`tag: ${ka.random:}` becomes a tag derived from the project's content (outside git: a
+    digest of its files, `c<12 hex>`), stable across compiles and new when a file changes; a
+    fixed tag is used as written, without running git or reading the project's files. A stub
+    `git` on PATH records its calls and fails, as git does outside a repository."""
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLES[0], project, ignore=shutil.ignore_patterns("data", "logs"))
+    stub = tmp_path / "bin"
+    stub.mkdir()
+    calls = tmp_path / "git-calls.txt"
+    (stub / "git").write_text(f'#!/bin/sh\necho "$@" >> "{calls}"\nexit 128\n')
+    (stub / "git").chmod(0o755)
+    path = f"{stub}:{os.environ['PATH']}"
+
+    def compile_image() -> str:
+        out = run([binary(), "compile", "-e", "base", "--format", "json"], project, PATH=path)
+        assert out.returncode == 0, out.stderr
+        return image_of(out.stdout)
+
+    assert compile_image() == "registry.example.com/spaceflights-mini:latest"
+    assert not calls.exists(), calls.read_text()
+
+    argo_yml = project / "conf" / "base" / "argo.yml"
+    argo_yml.write_text(argo_yml.read_text().replace("tag: latest", "tag: ${ka.random:}"))
+    first = compile_image()
+    assert calls.read_text().startswith("rev-parse HEAD")
+    image, tag = first.rsplit(":", 1)
+    assert image == "registry.example.com/spaceflights-mini"
+    assert tag.startswith("c") and len(tag) == 13 and int(tag[1:], 16) >= 0, tag
+    assert compile_image() == first
+    (project / "README.md").write_text("changed\n")
+    assert compile_image() != first

@@ -73,7 +73,8 @@ pub(crate) fn compile_with_image(
             });
         }
         lower = lower.image(image.clone());
-    } else {
+    } else if tag_is_random(&loaded.project) {
+        // Only then: outside git the content tag reads every file of the project.
         lower = lower.random_tag(image::content_tag(&loaded.root));
     }
     let memory_crossing = if selection.fuse_memory_crossings() {
@@ -93,6 +94,13 @@ pub(crate) fn compile_with_image(
     let compiled = argo_fuse::compile(&loaded.project, &options).map_err(CliError::Compile)?;
     let image = argo_fuse::lower::image(&compiled.plan, &compiled.config, &lower);
     Ok((loaded, compiled, image))
+}
+
+/// Whether the project's `deployment.tag` asks for a tag drawn at build time
+/// (`${ka.random:}`). An unreadable config says no: the compile reports it.
+fn tag_is_random(project: &Project) -> bool {
+    let value = project.config().cloned().unwrap_or_default();
+    argo_fuse::Config::from_value(value).is_ok_and(|c| c.deployment.tag_is_random())
 }
 
 /// Parses `k=v,k2=v2` (also repeated flags) into pairs.
