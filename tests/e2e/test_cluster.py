@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "spaceflights-mini"
 PEER = ROOT / "tests" / "k8s_peer" / "peer.py"
 NS = "team-a"
+KUBE_NS = "default"
 IMAGE = "reg.example.com/sf:v1"
 DEFAULT_IMAGE = "registry.example.com/spaceflights-mini:latest"
 WORKFLOWS = "/apis/argoproj.io/v1alpha1/namespaces/{ns}/workflows"
@@ -124,6 +126,12 @@ class Cluster:
         self.peer = peer
         self.project = tmp / "project"
         shutil.copytree(EXAMPLE, self.project, ignore=shutil.ignore_patterns("data", "logs"))
+        # The project's workflows live in NS (argo.yml of both envs); the kubeconfig's context
+        # names another namespace, which only applies outside the project.
+        for env in ("base", "cloud"):
+            argo_yml = self.project / "conf" / env / "argo.yml"
+            text = argo_yml.read_text()
+            argo_yml.write_text(re.sub(r"(?m)^namespace: .*$", f"namespace: {NS}", text))
         self.kubeconfig = tmp / "kubeconfig"
         self.kubeconfig.write_text(
             json.dumps(
@@ -135,7 +143,11 @@ class Cluster:
                     "contexts": [
                         {
                             "name": "peer",
-                            "context": {"cluster": "peer", "user": "tester", "namespace": NS},
+                            "context": {
+                                "cluster": "peer",
+                                "user": "tester",
+                                "namespace": KUBE_NS,
+                            },
                         }
                     ],
                     "current-context": "peer",
@@ -161,11 +173,25 @@ class Cluster:
             **(extra or {}),
         }
 
-    def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    def run(
+        self, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess:
         return subprocess.run(
             [binary(), *args],
-            cwd=self.project,
+            cwd=cwd or self.project,
             env=self.env(env),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    def kedro_argo(self, *args: str) -> subprocess.CompletedProcess:
+        """`kedro argo ARGS` (the plugin forwards to the binary)."""
+        kedro = Path(sys.executable).parent / "kedro"
+        return subprocess.run(
+            [str(kedro), "argo", *args],
+            cwd=self.project,
+            env=self.env(),
             capture_output=True,
             text=True,
             timeout=300,
@@ -343,9 +369,24 @@ def test_submit_builds_and_pushes_then_prints_json(cluster: Cluster) -> None:
 def test_submit_defaults_to_the_namespace_of_argo_yml(cluster: Cluster) -> None:
     out = cluster.run("submit", "-e", "base", "--no-build")
     assert out.returncode == 0, out.stderr
-    assert [w["metadata"]["name"] for w in cluster.peer.workflows("argo-workflows")] == [
-        out.stdout.strip()
-    ]
+    assert [w["metadata"]["name"] for w in cluster.peer.workflows(NS)] == [out.stdout.strip()]
+
+
+def test_cluster_commands_use_the_namespace_of_argo_yml_in_a_project(
+    cluster: Cluster, manifest: dict, tmp_path: Path
+) -> None:
+    """In the project, `status` finds the workflows `submit` created in argo.yml's namespace;
+    outside any project the kubeconfig context's namespace applies; `--namespace` wins."""
+    ours = cluster.peer.create_workflow(manifest)
+    elsewhere = cluster.peer.create_workflow(manifest, ns=KUBE_NS)
+    assert cluster.run("status", ours).returncode == 0
+    assert cluster.run("status", elsewhere).returncode == 1
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    assert cluster.run("status", elsewhere, cwd=outside).returncode == 0
+    missing = cluster.run("status", ours, cwd=outside)
+    assert missing.returncode == 1 and f"namespace `{KUBE_NS}`" in missing.stderr
+    assert cluster.run("status", ours, "--namespace", NS, cwd=outside).returncode == 0
 
 
 def test_a_failing_docker_reports_the_command_and_its_stderr(cluster: Cluster) -> None:
@@ -457,9 +498,42 @@ def test_cluster_errors_are_one_line_with_a_hint(cluster: Cluster) -> None:
         out = cluster.run("submit", "-e", "base", "--no-build", "--format", "json")
         assert out.returncode == 1
         error = json.loads(out.stderr.strip().splitlines()[-1])
-        assert "argo-workflows" in " ".join(error["causes"]) and error["hints"]
+        assert NS in " ".join(error["causes"]) and error["hints"]
     finally:
         no_ns.close()
+
+
+def test_command_lines_of_0_1_41_keep_working(cluster: Cluster, manifest: dict) -> None:
+    """The flags of argo-kedro 0.1.41's `kedro argo init|submit|resubmit` (read from its
+    source): `init -e -f -s`, `submit -p -e/--environment -d/--dry_run -w/--workflow-name` (a
+    name base: the cluster adds a suffix) and `resubmit -w -e/--environment --rebuild`."""
+    init = cluster.kedro_argo("init", "-e", "staging", "-f", "-s")
+    assert init.returncode == 0, init.stderr
+    assert "wrote" not in init.stderr
+    assert (cluster.project / "conf" / "staging" / "argo.yml").is_file()
+
+    for flags in (
+        ["-p", "__default__", "-e", "base", "-d", "-w", "training"],
+        ["--environment", "base", "--dry_run", "--workflow-name", "training"],
+    ):
+        dry = cluster.kedro_argo("submit", *flags)
+        assert dry.returncode == 0, dry.stderr
+        assert "generateName: training-" in dry.stdout and "\n  name:" not in dry.stdout
+
+    out = cluster.kedro_argo("submit", "-e", "base", "-w", "training")
+    assert out.returncode == 0, out.stderr
+    name = out.stdout.strip().splitlines()[-1]  # after Kedro's own start-up logging
+    assert name.startswith("training-") and len(name) > len("training-")
+    assert cluster.peer.workflow(name)["metadata"]["generateName"] == "training-"
+    assert len(cluster.docker_calls()) == 2  # build and push
+
+    mark(cluster.peer, name, "Failed", ["Succeeded", "Failed"])
+    again = cluster.kedro_argo("resubmit", "-w", name, "-e", "base", "--rebuild")
+    assert again.returncode == 0, again.stderr
+    assert len(cluster.docker_calls()) == 4  # rebuilt and pushed under the same tag
+    retried = cluster.peer.workflow(name)
+    assert "workflows.argoproj.io/completed" not in retried["metadata"].get("labels", {})
+    assert retried["status"].get("phase", "") in ("", "Running")
 
 
 # -- resubmit ------------------------------------------------------------------------------------

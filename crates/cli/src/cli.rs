@@ -168,6 +168,9 @@ pub(crate) struct InitArgs {
     /// Overwrite files that exist.
     #[arg(short, long)]
     pub(crate) force: bool,
+    /// Say nothing about the files written or kept (argo-kedro 0.1.41's `--silent`).
+    #[arg(short, long)]
+    pub(crate) silent: bool,
 }
 
 /// Arguments of `lint`.
@@ -200,7 +203,7 @@ pub(crate) struct CompileSelection {
     #[arg(short, long, default_value = "__default__")]
     pub(crate) pipeline: String,
     /// The Kedro env: its argo.yml and catalog are read, and the pods run with it.
-    #[arg(short, long, default_value = "base")]
+    #[arg(short, long, visible_alias = "environment", default_value = "base")]
     pub(crate) env: String,
     /// Image and tag of the pods, replacing `deployment.image` and `deployment.tag`.
     #[arg(long, value_name = "IMG:TAG")]
@@ -323,14 +326,18 @@ pub(crate) struct SubmitArgs {
     /// Do not build and push the image (it exists already).
     #[arg(long)]
     pub(crate) no_build: bool,
-    /// The workflow's name [default: generated from the project and pipeline].
-    #[arg(long, value_name = "NAME")]
+    /// The workflow's exact name [default: generated from the project and pipeline].
+    #[arg(long, value_name = "NAME", conflicts_with = "workflow_name")]
     pub(crate) name: Option<String>,
+    /// The base of the workflow's name: the cluster adds a random suffix (`NAME-x7k2p`), as
+    /// with argo-kedro 0.1.41's `--workflow-name`.
+    #[arg(short = 'w', long, value_name = "NAME")]
+    pub(crate) workflow_name: Option<String>,
     /// Follow the workflow to its end; exit 0 only if it Succeeded.
-    #[arg(short, long)]
+    #[arg(long)]
     pub(crate) watch: bool,
     /// Print the docker commands and the manifest; build nothing, contact no cluster.
-    #[arg(long)]
+    #[arg(short, long, visible_alias = "dry_run")]
     pub(crate) dry_run: bool,
     /// With `--dry-run`: where to write the manifest (`-` for standard output).
     #[arg(short, long, value_name = "FILE", requires = "dry_run")]
@@ -342,12 +349,20 @@ pub(crate) struct SubmitArgs {
 
 /// Arguments of `resubmit`.
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // command-line flags: each is a yes/no switch
 pub(crate) struct ResubmitArgs {
     /// The workflow [default: this project's latest Failed or Error workflow].
     #[arg(short, long, value_name = "NAME")]
     pub(crate) workflow_name: Option<String>,
+    /// Kedro env whose argo.yml builds the image [default: the one the workflow ran with,
+    /// from its `argo-kedro.io/env` label].
+    #[arg(short, long, visible_alias = "environment")]
+    pub(crate) env: Option<String>,
+    /// Rebuild and push the image before retrying (the default).
+    #[arg(long, overrides_with = "no_rebuild")]
+    pub(crate) rebuild: bool,
     /// Do not rebuild and push the image before retrying.
-    #[arg(long)]
+    #[arg(long, overrides_with = "rebuild")]
     pub(crate) no_rebuild: bool,
     /// Submit a NEW workflow that skips the nodes that succeeded (memoized resubmit),
     /// instead of retrying in place.

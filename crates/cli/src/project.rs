@@ -96,6 +96,45 @@ pub(crate) fn compile_with_image(
     Ok((loaded, compiled, image))
 }
 
+/// The namespace the project's `argo.yml` names, for the cluster commands that are given no
+/// `--namespace`: `submit` creates workflows there, so `status`, `watch`, `logs`, `resubmit`,
+/// `stop` and `terminate` look there too. Read as written (no Kedro, no interpolation) from the
+/// `argo*.yml` files of the first of `envs` that sets it; `None` outside a Kedro project or when
+/// no file sets a plain `namespace`, and the kubeconfig's namespace applies.
+pub(crate) fn argo_yml_namespace(global: &GlobalArgs, envs: &[&str]) -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let root = discover::project_root(global.project.as_deref(), &cwd).ok()?;
+    envs.iter().find_map(|env| {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("conf").join(env))
+            .ok()?
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| {
+                let name = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                let yaml = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| e == "yml" || e == "yaml");
+                name.starts_with("argo") && yaml && path.is_file()
+            })
+            .collect();
+        files.sort();
+        files.iter().find_map(|file| {
+            let text = std::fs::read_to_string(file).ok()?;
+            let first = argo_model::yaml_values(&text).ok()?.into_iter().next()?;
+            let namespace = first.get("namespace")?.as_str()?;
+            (!namespace.contains("${")).then(|| namespace.to_owned())
+        })
+    })
+}
+
+/// The envs whose `argo.yml` gives the cluster commands their namespace: `cloud` (where
+/// `submit` runs by default), then `base`.
+pub(crate) const NAMESPACE_ENVS: &[&str] = &["cloud", "base"];
+
 /// Whether the project's `deployment.tag` asks for a tag drawn at build time
 /// (`${ka.random:}`). An unreadable config says no: the compile reports it.
 fn tag_is_random(project: &Project) -> bool {

@@ -33,14 +33,19 @@ pub(crate) fn run(global: &GlobalArgs, args: &InitArgs) -> Result<(), CliError> 
             .strip_prefix(&root)
             .unwrap_or(&file.path)
             .display();
+        let say = |message: String| {
+            if !args.silent {
+                crate::output::status(&message);
+            }
+        };
         if file.path.exists() && !args.force {
-            crate::output::status(&format!(
+            say(format!(
                 "kept {shown}: it exists (use --force to overwrite)"
             ));
             continue;
         }
         fsutil::write_atomic(&file.path, file.text.as_bytes())?;
-        crate::output::status(&format!("wrote {shown}"));
+        say(format!("wrote {shown}"));
     }
     Ok(())
 }

@@ -10,13 +10,17 @@ use futures::stream::SelectAll;
 use crate::cli::{GlobalArgs, LogsArgs};
 use crate::cluster::{self, TaskRow};
 use crate::error::CliError;
-use crate::output;
+use crate::{output, project};
 
 /// `argo-kedro logs`.
 pub(crate) fn run(global: &GlobalArgs, args: &LogsArgs) -> Result<(), CliError> {
     let name = cluster::workflow_name(&args.name, "workflow name")?;
     cluster::block_on(async {
-        let client = cluster::connect(global, None).await?;
+        let client = cluster::connect(
+            global,
+            project::argo_yml_namespace(global, project::NAMESPACE_ENVS).as_deref(),
+        )
+        .await?;
         let wf = client
             .get(&name)
             .await

@@ -25,7 +25,13 @@ pub(crate) fn run(global: &GlobalArgs, args: &ResubmitArgs) -> Result<(), CliErr
         None
     };
     cluster::block_on(async {
-        let client = cluster::connect(global, None).await?;
+        // As argo-kedro 0.1.41: the namespace of argo.yml for the env (`cloud` by default).
+        let envs: Vec<&str> = match args.env.as_deref() {
+            Some(env) => vec![env],
+            None => project::NAMESPACE_ENVS.to_vec(),
+        };
+        let namespace = project::argo_yml_namespace(global, &envs);
+        let client = cluster::connect(global, namespace.as_deref()).await?;
         let wf = if let Some(name) = given {
             client
                 .get(&name)
@@ -52,7 +58,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &ResubmitArgs) -> Result<(), CliErr
         if args.no_rebuild {
             output::status(&format!("not rebuilding the image (--no-rebuild): {image}"));
         } else {
-            rebuild(global, &wf, &image)?;
+            rebuild(global, &wf, &image, args.env.as_deref())?;
         }
         let result = if args.memoized {
             memoized(&client, &name, &image).await?
@@ -135,8 +141,15 @@ fn meta<'a>(wf: &'a Workflow, key: &str) -> Option<&'a str> {
 
 /// Builds and pushes the project's image under `image` (the workflow's own reference), with the
 /// docker settings of argo.yml in the env the workflow was compiled for.
-fn rebuild(global: &GlobalArgs, wf: &Workflow, image: &str) -> Result<(), CliError> {
-    let env = meta(wf, "argo-kedro.io/env").unwrap_or("base");
+fn rebuild(
+    global: &GlobalArgs,
+    wf: &Workflow,
+    image: &str,
+    env: Option<&str>,
+) -> Result<(), CliError> {
+    let env = env
+        .or_else(|| meta(wf, "argo-kedro.io/env"))
+        .unwrap_or("base");
     let pipeline = meta(wf, "argo-kedro.io/pipeline").unwrap_or("__default__");
     let loaded = project::load(global, env, Some(pipeline))?;
     let value = loaded

@@ -9,13 +9,17 @@ use jiff::Timestamp;
 use crate::cli::{GlobalArgs, ListArgs, ResultFormat, ShutdownArgs, StatusArgs};
 use crate::cluster::{self, TaskRow};
 use crate::error::CliError;
-use crate::{discover, output};
+use crate::{discover, output, project};
 
 /// `argo-kedro status`.
 pub(crate) fn run(global: &GlobalArgs, args: &StatusArgs) -> Result<(), CliError> {
     let name = cluster::workflow_name(&args.name, "workflow name")?;
     let wf = cluster::block_on(async {
-        let client = cluster::connect(global, None).await?;
+        let client = cluster::connect(
+            global,
+            project::argo_yml_namespace(global, project::NAMESPACE_ENVS).as_deref(),
+        )
+        .await?;
         client
             .get(&name)
             .await
@@ -162,7 +166,11 @@ pub(crate) fn list(global: &GlobalArgs, args: &ListArgs) -> Result<(), CliError>
         project_selector(global)?.0
     };
     let workflows = cluster::block_on(async {
-        let client = cluster::connect(global, None).await?;
+        let client = cluster::connect(
+            global,
+            project::argo_yml_namespace(global, project::NAMESPACE_ENVS).as_deref(),
+        )
+        .await?;
         client
             .list(&ListOptions::default().label_selector(selector))
             .await
@@ -227,7 +235,11 @@ pub(crate) fn shutdown(
         _ => "stop",
     };
     cluster::block_on(async {
-        let client = cluster::connect(global, None).await?;
+        let client = cluster::connect(
+            global,
+            project::argo_yml_namespace(global, project::NAMESPACE_ENVS).as_deref(),
+        )
+        .await?;
         Box::pin(client.shutdown(&name, how))
             .await
             .map_err(cluster::failed(format!("{verb} workflow `{name}`")))?;

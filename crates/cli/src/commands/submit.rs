@@ -13,7 +13,12 @@ use crate::{cluster, fsutil, output, project};
 
 /// `argo-kedro submit`.
 pub(crate) fn run(global: &GlobalArgs, args: &SubmitArgs) -> Result<(), CliError> {
-    let (loaded, compiled, image) = project::compile_with_image(global, &args.selection, None)?;
+    let (loaded, mut compiled, image) = project::compile_with_image(global, &args.selection, None)?;
+    if let Some(base) = &args.workflow_name {
+        // As argo-kedro 0.1.41's `--workflow-name`: the base of a generated name.
+        compiled.workflow.metadata.generate_name = Some(argo_fuse::names::generate_name(base));
+        compiled.workflow.metadata.name = None;
+    }
     let name = args
         .name
         .as_deref()

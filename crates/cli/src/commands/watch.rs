@@ -10,13 +10,17 @@ use jiff::Timestamp;
 use crate::cli::{GlobalArgs, WatchArgs};
 use crate::cluster::{self, TaskRow};
 use crate::error::CliError;
-use crate::output;
+use crate::{output, project};
 
 /// `argo-kedro watch`.
 pub(crate) fn run(global: &GlobalArgs, args: &WatchArgs) -> Result<(), CliError> {
     let name = cluster::workflow_name(&args.name, "workflow name")?;
     cluster::block_on(async {
-        let client = cluster::connect(global, None).await?;
+        let client = cluster::connect(
+            global,
+            project::argo_yml_namespace(global, project::NAMESPACE_ENVS).as_deref(),
+        )
+        .await?;
         follow(&client, &name).await
     })
 }
