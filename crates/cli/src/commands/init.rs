@@ -92,4 +92,38 @@ mod tests {
         assert_eq!(config.machine_types["default"].emph_storage, 10);
         assert!(!config.runner.use_memory_datasets);
     }
+
+    /// The commented-out examples of the optional top-level keys are valid once uncommented.
+    #[test]
+    fn the_commented_examples_are_valid_config() {
+        let text = &planned(Path::new("/p"), "base", "demo")[0].text;
+        let keys = [
+            "retry_strategy:",
+            "retry_overrides:",
+            "ttl_strategy:",
+            "pod_gc:",
+            "service_account:",
+            "labels:",
+            "annotations:",
+            "ui_link:",
+        ];
+        let mut uncommented = 0;
+        let lines: Vec<&str> = text
+            .lines()
+            .map(|line| match line.strip_prefix("# ") {
+                Some(rest) if keys.iter().any(|k| rest.starts_with(k)) => {
+                    uncommented += 1;
+                    rest
+                }
+                _ => line,
+            })
+            .collect();
+        assert_eq!(uncommented, keys.len(), "{text}");
+        let config = argo_fuse::Config::from_yaml_str(&lines.join("\n")).unwrap();
+        assert_eq!(
+            config.labels["workflows.argoproj.io/controller-instanceid"],
+            "my-instance"
+        );
+        assert!(config.retry_strategy.is_some() && config.ttl_strategy.is_some());
+    }
 }
