@@ -253,6 +253,7 @@ pub(crate) fn call(
                 ));
             }
         }
+        super::fields::enums(&a.parameters, &ap, out);
     }
     let Some(name) = template else { return };
     if spec.workflow_template_ref.is_some() {

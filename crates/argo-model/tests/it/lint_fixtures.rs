@@ -320,6 +320,23 @@ fn workflow_argument_outside_its_enum() {
 }
 
 #[test]
+fn task_argument_outside_its_enum() {
+    let f = dag_of(
+        "      - name: a\n        template: leaf\n        arguments: {parameters: [{name: p, value: z, enum: [x, y]}]}\n",
+    );
+    has(
+        &f,
+        Rule::InvalidValue,
+        "spec.templates[0].dag.tasks[0].arguments.parameters[0].value",
+        "not in its enum (x, y)",
+    );
+    let ok = dag_of(
+        "      - name: a\n        template: leaf\n        arguments: {parameters: [{name: p, value: y, enum: [x, y]}]}\n",
+    );
+    assert!(ok.iter().all(|f| f.0 != Rule::InvalidValue), "{ok:#?}");
+}
+
+#[test]
 fn digit_task_names_with_dependencies() {
     let f = dag_of(
         "      - {name: 1a, template: leaf}\n      - {name: b, template: leaf, depends: 1a}\n",
