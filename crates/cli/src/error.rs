@@ -178,6 +178,11 @@ pub(crate) enum CliError {
         phase: String,
         /// Its status message.
         message: Option<String>,
+        /// The failed tasks (labelled with their Kedro nodes) killed for exceeding their
+        /// memory limit (`OOMKilled`).
+        out_of_memory: Vec<String>,
+        /// The failed tasks whose pod was deleted, evicted or pre-empted (not their code's fault).
+        lost_pods: Vec<String>,
     },
     /// `resubmit` without a name found no failed workflow of the project.
     #[error("no Failed or Error workflow of project `{project}` in namespace `{namespace}`")]
@@ -263,9 +268,30 @@ impl CliError {
                 "Kedro nodes with pods: {}",
                 known.join(", ")
             )],
-            CliError::WorkflowFailed { name, .. } => vec![format!(
-                "`argo-kedro status {name}` shows which tasks failed, `argo-kedro logs {name} --node NODE` their logs, and `argo-kedro resubmit --workflow-name {name}` retries them"
-            )],
+            CliError::WorkflowFailed {
+                name,
+                out_of_memory,
+                lost_pods,
+                ..
+            } => {
+                let mut hints = Vec::new();
+                if !out_of_memory.is_empty() {
+                    hints.push(format!(
+                        "out of memory (OOMKilled): {}; give these nodes a `machine_type` with more `mem` in argo.yml, then submit again",
+                        out_of_memory.join("; ")
+                    ));
+                }
+                if !lost_pods.is_empty() {
+                    hints.push(format!(
+                        "pod lost (deleted, evicted or pre-empted), not a failure of the code: {}; `argo-kedro resubmit --workflow-name {name} --no-rebuild` retries them, and `retry_strategy: {{retry_policy: OnError}}` in argo.yml retries such pods by itself",
+                        lost_pods.join("; ")
+                    ));
+                }
+                hints.push(format!(
+                    "`argo-kedro status {name}` shows which tasks failed, `argo-kedro logs {name} --node NODE` their logs, and `argo-kedro resubmit --workflow-name {name}` retries them"
+                ));
+                hints
+            }
             CliError::Ir(_) => vec![
                 "the argo_kedro Python package and the argo-kedro binary must come from the same release; reinstall argo-kedro".into(),
             ],

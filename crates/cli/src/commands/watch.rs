@@ -29,30 +29,70 @@ pub(crate) fn run(global: &GlobalArgs, args: &WatchArgs) -> Result<(), CliError>
 pub(crate) async fn follow(client: &Client, name: &WorkflowName) -> Result<(), CliError> {
     let mut snapshots = client.watch(name);
     let mut progress = Progress::default();
-    let mut last: Option<(String, Option<String>)> = None;
+    // Boxed: a Workflow is large, and this future is held by callers across awaits.
+    let mut last: Option<Box<Workflow>> = None;
     while let Some(wf) = snapshots.next().await {
         let wf = wf.map_err(cluster::failed(format!("watch workflow `{name}`")))?;
         for line in progress.update(&wf, Timestamp::now()) {
             output::progress(&line);
         }
-        last = Some((
-            cluster::phase(&wf).to_string(),
-            wf.status.as_ref().and_then(|s| s.message.clone()),
-        ));
+        last = Some(Box::new(wf));
     }
     match last {
-        Some((phase, _)) if phase == "Succeeded" => Ok(()),
-        Some((phase, message)) => Err(CliError::WorkflowFailed {
-            name: name.to_string(),
-            phase,
-            message: message.filter(|m| !m.is_empty()),
-        }),
+        Some(wf) if cluster::phase(&wf) == "Succeeded" => Ok(()),
+        Some(wf) => Err(failed(name, &wf)),
         None => Err(CliError::WorkflowFailed {
             name: name.to_string(),
             phase: "unknown".into(),
             message: None,
+            out_of_memory: Vec::new(),
+            lost_pods: Vec::new(),
         }),
     }
+}
+
+/// The error for a workflow that ended otherwise than Succeeded, with the failed tasks that
+/// ran out of memory or lost their pod (each calls for another remedy than a code fix).
+fn failed(name: &WorkflowName, wf: &Workflow) -> CliError {
+    let mut out_of_memory = Vec::new();
+    let mut lost_pods = Vec::new();
+    for row in cluster::task_rows(wf) {
+        if !matches!(row.phase.as_str(), "Failed" | "Error") {
+            continue;
+        }
+        let message = row.message.as_deref().unwrap_or_default();
+        if message.contains("OOMKilled") {
+            out_of_memory.push(row.label());
+        } else if lost_pod(message) {
+            lost_pods.push(row.label());
+        }
+    }
+    CliError::WorkflowFailed {
+        name: name.to_string(),
+        phase: cluster::phase(wf).to_string(),
+        message: wf
+            .status
+            .as_ref()
+            .and_then(|s| s.message.clone())
+            .filter(|m| !m.is_empty()),
+        out_of_memory,
+        lost_pods,
+    }
+}
+
+/// Whether a node's message says its pod went away under it: the controller's `pod deleted`,
+/// the kubelet's eviction, a node shut down or pre-empted (spot instances).
+fn lost_pod(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    [
+        "pod deleted",
+        "evicted",
+        "node shutdown",
+        "preempt",
+        "node was lost",
+    ]
+    .iter()
+    .any(|s| m.contains(s))
 }
 
 /// What has been reported so far; [`Progress::update`] returns the lines for what changed.
@@ -203,5 +243,51 @@ mod tests {
         let last = progress.update(&snapshot("Failed", "Succeeded", Some("Failed")), now);
         assert_eq!(last[0], "[2m05s] Failed    b (train, evaluate)");
         assert_eq!(last[2], "[2m05s] workflow wf Failed");
+    }
+
+    fn with_message(mut wf: Workflow, id: &str, message: &str) -> Workflow {
+        let nodes = &mut wf.status.as_mut().unwrap().nodes;
+        nodes.get_mut(id).unwrap().message = Some(message.into());
+        wf
+    }
+
+    #[test]
+    fn out_of_memory_and_lost_pods_get_their_own_hints() {
+        let name: WorkflowName = "wf".parse().unwrap();
+        let oom = with_message(
+            snapshot("Failed", "Succeeded", Some("Failed")),
+            "wf-2",
+            "OOMKilled (exit code 137)",
+        );
+        let err = failed(&name, &oom);
+        let hints = err.hints();
+        assert!(
+            hints[0].starts_with("out of memory (OOMKilled): b (train, evaluate); give these nodes a `machine_type` with more `mem`"),
+            "{hints:?}"
+        );
+        assert_eq!(hints.len(), 2, "{hints:?}");
+
+        let lost = with_message(
+            snapshot("Error", "Error", Some("Succeeded")),
+            "wf-1",
+            "pod deleted",
+        );
+        let hints = failed(&name, &lost).hints();
+        assert!(
+            hints[0].starts_with(
+                "pod lost (deleted, evicted or pre-empted), not a failure of the code: a;"
+            ),
+            "{hints:?}"
+        );
+        assert!(hints[0].contains("retry_policy: OnError"), "{hints:?}");
+
+        let plain = with_message(
+            snapshot("Failed", "Succeeded", Some("Failed")),
+            "wf-2",
+            "Error (exit code 1)",
+        );
+        let hints = failed(&name, &plain).hints();
+        assert_eq!(hints.len(), 1, "{hints:?}");
+        assert!(hints[0].starts_with("`argo-kedro status wf`"), "{hints:?}");
     }
 }
