@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
 import sysconfig
+import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "spaceflights-mini"
@@ -375,18 +378,29 @@ def test_submit_defaults_to_the_namespace_of_argo_yml(cluster: Cluster) -> None:
 def test_cluster_commands_use_the_namespace_of_argo_yml_in_a_project(
     cluster: Cluster, manifest: dict, tmp_path: Path
 ) -> None:
-    """In the project, `status` finds the workflows `submit` created in argo.yml's namespace;
-    outside any project the kubeconfig context's namespace applies; `--namespace` wins."""
-    ours = cluster.peer.create_workflow(manifest)
+    """In the project, `status` looks in argo.yml's namespace (`cloud`'s before `base`'s, as
+    `submit` defaults to env `cloud`), `resubmit -e base` in base's; outside any project the
+    kubeconfig context's namespace applies; `--namespace` wins."""
+    cloud_yml = cluster.project / "conf" / "cloud" / "argo.yml"
+    cloud_yml.write_text(cloud_yml.read_text().replace(f"namespace: {NS}", "namespace: team-cloud"))
+    in_cloud = cluster.peer.create_workflow(manifest, ns="team-cloud")
+    in_base = cluster.peer.create_workflow(manifest, ns=NS)
     elsewhere = cluster.peer.create_workflow(manifest, ns=KUBE_NS)
-    assert cluster.run("status", ours).returncode == 0
-    assert cluster.run("status", elsewhere).returncode == 1
+
+    assert cluster.run("status", in_cloud).returncode == 0
+    missing = cluster.run("status", in_base)
+    assert missing.returncode == 1 and "namespace `team-cloud`" in missing.stderr
+    assert cluster.run("status", in_base, "--namespace", NS).returncode == 0
+
+    mark(cluster.peer, in_base, "Failed", ["Succeeded", "Failed"])
+    retried = cluster.run("resubmit", "--workflow-name", in_base, "-e", "base", "--no-rebuild")
+    assert retried.returncode == 0, retried.stderr
+
     outside = tmp_path / "outside"
     outside.mkdir()
     assert cluster.run("status", elsewhere, cwd=outside).returncode == 0
-    missing = cluster.run("status", ours, cwd=outside)
-    assert missing.returncode == 1 and f"namespace `{KUBE_NS}`" in missing.stderr
-    assert cluster.run("status", ours, "--namespace", NS, cwd=outside).returncode == 0
+    not_here = cluster.run("status", in_cloud, cwd=outside)
+    assert not_here.returncode == 1 and f"namespace `{KUBE_NS}`" in not_here.stderr
 
 
 def test_a_failing_docker_reports_the_command_and_its_stderr(cluster: Cluster) -> None:
@@ -447,6 +461,16 @@ def test_status_list_logs_and_watch(cluster: Cluster, manifest: dict) -> None:
     assert f"workflow {older} Succeeded" in ok.stderr
 
 
+def read_line(stream: Any, timeout: float) -> str:
+    """The next line of `stream`, failing (not hanging) when none comes within `timeout` s."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        pytest.fail(f"no line within {timeout} s")
+
+
 def test_logs_follow_picks_up_pods_that_start_later(cluster: Cluster, manifest: dict) -> None:
     """`logs --follow` on a running workflow prints the logs of the pods started so far, then
     those of the pods that start while it follows (as the workflow's status reports them), and
@@ -463,8 +487,8 @@ def test_logs_follow_picks_up_pods_that_start_later(cluster: Cluster, manifest: 
     proc = cluster.start("logs", name, "--follow")
     try:
         assert proc.stdout is not None
-        assert proc.stdout.readline() == f"{first} | log of {first}\n"
-        assert proc.stdout.readline() == f"{first} | line two\n"
+        assert read_line(proc.stdout, 60) == f"{first} | log of {first}\n"
+        assert read_line(proc.stdout, 60) == f"{first} | line two\n"
         mark(cluster.peer, name, "Succeeded", ["Succeeded", "Succeeded"])
         out, err = proc.communicate(timeout=60)
     finally:
@@ -518,7 +542,10 @@ def test_command_lines_of_0_1_41_keep_working(cluster: Cluster, manifest: dict) 
     ):
         dry = cluster.kedro_argo("submit", *flags)
         assert dry.returncode == 0, dry.stderr
-        assert "generateName: training-" in dry.stdout and "\n  name:" not in dry.stdout
+        # After Kedro's own start-up logging on stdout: the manifest.
+        manifest_text = dry.stdout[dry.stdout.index("apiVersion:") :]
+        metadata = yaml.safe_load(manifest_text)["metadata"]
+        assert metadata["generateName"] == "training-" and "name" not in metadata
 
     out = cluster.kedro_argo("submit", "-e", "base", "-w", "training")
     assert out.returncode == 0, out.stderr
@@ -534,6 +561,12 @@ def test_command_lines_of_0_1_41_keep_working(cluster: Cluster, manifest: dict) 
     retried = cluster.peer.workflow(name)
     assert "workflows.argoproj.io/completed" not in retried["metadata"].get("labels", {})
     assert retried["status"].get("phase", "") in ("", "Running")
+
+    # The last of --rebuild / --no-rebuild wins, as with click.
+    mark(cluster.peer, name, "Failed", ["Succeeded", "Failed"])
+    again = cluster.kedro_argo("resubmit", "-w", name, "--rebuild", "--no-rebuild")
+    assert again.returncode == 0, again.stderr
+    assert len(cluster.docker_calls()) == 4
 
 
 # -- resubmit ------------------------------------------------------------------------------------

@@ -215,7 +215,7 @@ pub fn validate_workflow_shell(
 
 /// The second part of [`validate_workflow`]: the DAG tasks, one by one (see
 /// [`validate_workflow_shell`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 #[must_use = "the tasks are not checked until `run` is called"]
 pub struct TaskCheck {
     /// False when the first part already validated the whole document.

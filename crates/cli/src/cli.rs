@@ -30,7 +30,8 @@ pub(crate) struct GlobalArgs {
     /// Print more (repeat for even more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
-    /// The Kubernetes namespace [default: argo.yml's `namespace` for `submit`, else the
+    /// The Kubernetes namespace [default: in a Kedro project, its argo.yml's `namespace` (for
+    /// `submit`, the `-e` env's; for the other commands, `cloud`'s or else `base`'s), else the
     /// kubeconfig context's].
     #[arg(short = 'n', long, global = true, value_name = "NS")]
     pub(crate) namespace: Option<String>,
@@ -354,8 +355,9 @@ pub(crate) struct ResubmitArgs {
     /// The workflow [default: this project's latest Failed or Error workflow].
     #[arg(short, long, value_name = "NAME")]
     pub(crate) workflow_name: Option<String>,
-    /// Kedro env whose argo.yml builds the image [default: the one the workflow ran with,
-    /// from its `argo-kedro.io/env` label].
+    /// Kedro env whose argo.yml gives the namespace (else `base`'s) and builds the image
+    /// [default: namespace from `cloud`'s or `base`'s argo.yml; image config of the env the
+    /// workflow ran with, from its `argo-kedro.io/env` label].
     #[arg(short, long, visible_alias = "environment")]
     pub(crate) env: Option<String>,
     /// Rebuild and push the image before retrying (the default).
@@ -401,7 +403,7 @@ pub(crate) struct LogsArgs {
     /// Only the pod(s) running this Kedro node.
     #[arg(long, value_name = "KEDRO_NODE")]
     pub(crate) node: Option<String>,
-    /// Keep streaming while the containers run.
+    /// Keep streaming, picking up pods as they start, until the workflow has completed.
     #[arg(short, long)]
     pub(crate) follow: bool,
 }

@@ -283,7 +283,7 @@ impl CliError {
                 }
                 if !lost_pods.is_empty() {
                     hints.push(format!(
-                        "pod lost (deleted, evicted or pre-empted), not a failure of the code: {}; `argo-kedro resubmit --workflow-name {name} --no-rebuild` retries them, and `retry_strategy: {{retry_policy: OnError}}` in argo.yml retries such pods by itself",
+                        "pod lost (deleted, evicted or pre-empted), not a failure of the code: {}; `argo-kedro resubmit --workflow-name {name} --no-rebuild` retries them, and a `retry_strategy` with an `expression` on `lastRetry.message` in argo.yml retries such pods by itself (see the argo.yml `argo-kedro init` writes)",
                         lost_pods.join("; ")
                     ));
                 }

@@ -1,6 +1,6 @@
 //! Loading the Kedro project: discovery, the exporter, the IR, and the compile.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use argo_fuse::{CompileOptions, Compiled, LowerOptions, MemoryCrossing, TextFormat};
 use kedro_graph::Project;
@@ -98,15 +98,24 @@ pub(crate) fn compile_with_image(
 
 /// The namespace the project's `argo.yml` names, for the cluster commands that are given no
 /// `--namespace`: `submit` creates workflows there, so `status`, `watch`, `logs`, `resubmit`,
-/// `stop` and `terminate` look there too. Read as written (no Kedro, no interpolation) from the
-/// `argo*.yml` files of the first of `envs` that sets it; `None` outside a Kedro project or when
-/// no file sets a plain `namespace`, and the kubeconfig's namespace applies.
+/// `stop` and `terminate` look there too. `None` outside a Kedro project, and the kubeconfig's
+/// namespace applies; see [`namespace_in`] for which file counts.
 pub(crate) fn argo_yml_namespace(global: &GlobalArgs, envs: &[&str]) -> Option<String> {
     let cwd = std::env::current_dir().ok()?;
     let root = discover::project_root(global.project.as_deref(), &cwd).ok()?;
-    envs.iter().find_map(|env| {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("conf").join(env))
-            .ok()?
+    namespace_in(&root.join("conf"), envs)
+}
+
+/// The `namespace` of the first `argo*.yml` / `argo*.yaml` file (in name order) of the first of
+/// `envs` (directories of `conf`) that sets one, read as written: no Kedro, so a value with an
+/// interpolation (`${...}`) gives `None`, as does no file setting it. An env's own file wins
+/// over the next env's, as in Kedro's merge of `cloud` over `base`.
+fn namespace_in(conf: &Path, envs: &[&str]) -> Option<String> {
+    for env in envs {
+        let Ok(entries) = std::fs::read_dir(conf.join(env)) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
             .flatten()
             .map(|entry| entry.path())
             .filter(|path| {
@@ -122,13 +131,25 @@ pub(crate) fn argo_yml_namespace(global: &GlobalArgs, envs: &[&str]) -> Option<S
             })
             .collect();
         files.sort();
-        files.iter().find_map(|file| {
-            let text = std::fs::read_to_string(file).ok()?;
-            let first = argo_model::yaml_values(&text).ok()?.into_iter().next()?;
-            let namespace = first.get("namespace")?.as_str()?;
-            (!namespace.contains("${")).then(|| namespace.to_owned())
-        })
-    })
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            let Some(value) = argo_model::yaml_values(&text)
+                .ok()
+                .and_then(|docs| docs.into_iter().next())
+                .and_then(|doc| doc.get("namespace").cloned())
+            else {
+                continue;
+            };
+            // This file sets it: its value, or nothing we can read without Kedro.
+            return value
+                .as_str()
+                .filter(|ns| !ns.contains("${"))
+                .map(str::to_owned);
+        }
+    }
+    None
 }
 
 /// The envs whose `argo.yml` gives the cluster commands their namespace: `cloud` (where
@@ -166,6 +187,33 @@ pub(crate) fn parse_params(params: Option<&[String]>) -> Result<Vec<(String, Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn namespace_comes_from_the_first_env_whose_argo_yml_sets_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let conf = tmp.path();
+        let write = |env: &str, file: &str, text: &str| {
+            std::fs::create_dir_all(conf.join(env)).unwrap();
+            std::fs::write(conf.join(env).join(file), text).unwrap();
+        };
+        write(
+            "base",
+            "argo.yml",
+            "namespace: team-base\ndeployment: {image: i}\n",
+        );
+        write("prod", "argo.yml", "deployment: {tag: v1}\n");
+        write("cloud", "argo.yml", "namespace: team-cloud\n");
+        write("cloud", "notes.yml", "namespace: not-argo\n");
+        write("dyn", "argo.yml", "namespace: ${oc.env:NS}\n");
+        let ns = |envs: &[&str]| namespace_in(conf, envs);
+        assert_eq!(ns(&["cloud", "base"]).as_deref(), Some("team-cloud"));
+        // An env without one falls back to the next.
+        assert_eq!(ns(&["prod", "base"]).as_deref(), Some("team-base"));
+        assert_eq!(ns(&["missing", "base"]).as_deref(), Some("team-base"));
+        // An interpolated namespace stops the search: it is not base's.
+        assert_eq!(ns(&["dyn", "base"]), None);
+        assert_eq!(ns(&["prod"]), None);
+    }
 
     #[test]
     fn parses_params() {

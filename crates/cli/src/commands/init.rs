@@ -125,5 +125,16 @@ mod tests {
             "my-instance"
         );
         assert!(config.retry_strategy.is_some() && config.ttl_strategy.is_some());
+
+        // The indented example (a retry that only catches lost pods) is valid too.
+        let example = text
+            .lines()
+            .filter_map(|l| l.strip_prefix('#'))
+            .map(str::trim)
+            .find(|l| l.starts_with("retry_strategy:") && l.contains("expression:"))
+            .unwrap();
+        let config = argo_fuse::Config::from_yaml_str(&format!("{text}\n{example}\n")).unwrap();
+        let retry = config.retry_strategy.unwrap();
+        assert!(retry.expression.unwrap().contains("imminent node shutdown"));
     }
 }

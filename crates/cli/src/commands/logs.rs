@@ -83,6 +83,87 @@ async fn follow(
     name: &WorkflowName,
     node: Option<&str>,
 ) -> Result<(), CliError> {
+    let prefix = labels_needed(wf, name, node)?;
+    let options = LogOptions::default().follow(true);
+    let mut events = SelectAll::new();
+    events.push(
+        client
+            .watch(name)
+            .map(|wf| Event::Snapshot(Box::new(wf)))
+            .boxed(),
+    );
+    let mut followed: HashSet<PodName> = HashSet::new();
+    let mut followed_nodes: HashSet<String> = HashSet::new();
+    while let Some(event) = events.next().await {
+        match event {
+            Event::Snapshot(wf) => {
+                let wf = (*wf).map_err(cluster::failed(format!("watch workflow `{name}`")))?;
+                let rows = cluster::task_rows(&wf);
+                // The pods are listed only when a selected task has started one we do not
+                // follow yet (a large DAG sends many snapshots).
+                let new_pod = rows.iter().any(|r| {
+                    r.phase != "Pending"
+                        && !followed_nodes.contains(&r.id)
+                        && node.is_none_or(|node| r.kedro_nodes.iter().any(|n| n == node))
+                });
+                if !new_pod {
+                    continue;
+                }
+                let pods = client
+                    .pods_of(name)
+                    .await
+                    .map_err(cluster::failed(format!("list the pods of `{name}`")))?;
+                let started: Vec<(PodName, Option<String>)> = pods
+                    .into_iter()
+                    .filter(|p| p.phase.as_deref().is_some_and(|phase| phase != "Pending"))
+                    .map(|p| (p.pod, p.node_id.map(|id| id.to_string())))
+                    .collect();
+                // No pod of the node has started yet: nothing to follow so far.
+                let selected = select(&rows, &started, node).unwrap_or_default();
+                for (pod, label) in selected {
+                    if !followed.insert(pod.clone()) {
+                        continue;
+                    }
+                    if let Some((_, Some(id))) = started.iter().find(|(p, _)| *p == pod) {
+                        followed_nodes.insert(id.clone());
+                    }
+                    match client.log_lines(&pod, &options).await {
+                        Ok(lines) => events.push(
+                            until_error(lines)
+                                .map(move |line| Event::Line(label.clone(), line))
+                                .boxed(),
+                        ),
+                        // Gone already (pod GC), or its container never started: the other
+                        // pods' logs still matter.
+                        Err(e) => output::status(&format!(
+                            "warning: cannot read the logs of pod {pod}: {e}"
+                        )),
+                    }
+                }
+            }
+            Event::Line(label, Ok(line)) => {
+                if prefix {
+                    output::stdout(&format!("{label} | {line}\n"))?;
+                } else {
+                    output::stdout(&format!("{line}\n"))?;
+                }
+            }
+            Event::Line(label, Err(e)) => {
+                output::status(&format!("warning: the log of {label} broke off: {e}"));
+            }
+        }
+    }
+    if followed.is_empty() {
+        output::status(&format!(
+            "workflow {name} ended with no pod to read logs from"
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `logs --follow` labels its lines: when they can come from more than one task. An
+/// unknown `node` (no DAG task runs it) is an error.
+fn labels_needed(wf: &Workflow, name: &WorkflowName, node: Option<&str>) -> Result<bool, CliError> {
     let tasks = dag_tasks(wf);
     if let Some(node) = node
         && !tasks
@@ -98,62 +179,44 @@ async fn follow(
             known,
         });
     }
-    // Labels when the lines can come from more than one task.
-    let prefix = tasks
-        .iter()
-        .filter(|(_, nodes)| node.is_none_or(|node| nodes.iter().any(|n| n == node)))
-        .count()
-        > 1;
-    let options = LogOptions::default().follow(true);
-    let mut events = SelectAll::new();
-    events.push(
-        client
-            .watch(name)
-            .map(|wf| Event::Snapshot(Box::new(wf)))
-            .boxed(),
-    );
-    let mut followed: HashSet<PodName> = HashSet::new();
-    while let Some(event) = events.next().await {
-        match event {
-            Event::Snapshot(wf) => {
-                let wf = (*wf).map_err(cluster::failed(format!("watch workflow `{name}`")))?;
-                let pods = client
-                    .pods_of(name)
-                    .await
-                    .map_err(cluster::failed(format!("list the pods of `{name}`")))?;
-                let started: Vec<(PodName, Option<String>)> = pods
-                    .into_iter()
-                    .filter(|p| p.phase.as_deref().is_some_and(|phase| phase != "Pending"))
-                    .map(|p| (p.pod, p.node_id.map(|id| id.to_string())))
-                    .collect();
-                // No pod of the node has started yet: nothing to follow so far.
-                let selected = select(&cluster::task_rows(&wf), &started, node).unwrap_or_default();
-                for (pod, label) in selected {
-                    if !followed.insert(pod.clone()) {
-                        continue;
-                    }
-                    let lines = client
-                        .log_lines(&pod, &options)
-                        .await
-                        .map_err(cluster::failed(format!("read the logs of pod `{pod}`")))?;
-                    events.push(
-                        lines
-                            .map(move |line| Event::Line(label.clone(), line))
-                            .boxed(),
-                    );
-                }
-            }
-            Event::Line(label, line) => {
-                let line = line.map_err(cluster::failed("read the logs"))?;
-                if prefix {
-                    output::stdout(&format!("{label} | {line}\n"))?;
-                } else {
-                    output::stdout(&format!("{line}\n"))?;
-                }
-            }
+    // Labels when the lines can come from more than one task (init tasks included).
+    Ok(match node {
+        Some(node) => {
+            tasks
+                .iter()
+                .filter(|(_, nodes)| nodes.iter().any(|n| n == node))
+                .count()
+                > 1
         }
-    }
-    Ok(())
+        None => {
+            wf.spec
+                .templates
+                .iter()
+                .filter_map(|t| t.dag.as_ref())
+                .map(|dag| dag.tasks.len())
+                .sum::<usize>()
+                > 1
+        }
+    })
+}
+
+/// `lines` up to and including its first error.
+fn until_error<T, E>(
+    lines: impl futures::Stream<Item = Result<T, E>> + Send + 'static,
+) -> impl futures::Stream<Item = Result<T, E>> + Send + 'static
+where
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    lines.scan(false, |failed, line| {
+        let out = if *failed {
+            None
+        } else {
+            *failed = line.is_err();
+            Some(line)
+        };
+        futures::future::ready(out)
+    })
 }
 
 /// The workflow's DAG tasks that run Kedro nodes, each with its nodes (the `kedro_nodes`
@@ -247,6 +310,16 @@ mod tests {
 
     fn pod(name: &str, node: Option<&str>) -> (PodName, Option<String>) {
         (name.parse().unwrap(), node.map(ToString::to_string))
+    }
+
+    #[test]
+    fn a_log_stream_ends_at_its_first_error() {
+        let lines = futures::stream::iter(vec![Ok(1), Err("cut"), Ok(2), Err("again")]);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let got: Vec<Result<i32, &str>> = runtime.block_on(until_error(lines).collect());
+        assert_eq!(got, [Ok(1), Err("cut")]);
     }
 
     #[test]

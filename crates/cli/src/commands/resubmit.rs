@@ -27,7 +27,8 @@ pub(crate) fn run(global: &GlobalArgs, args: &ResubmitArgs) -> Result<(), CliErr
     cluster::block_on(async {
         // As argo-kedro 0.1.41: the namespace of argo.yml for the env (`cloud` by default).
         let envs: Vec<&str> = match args.env.as_deref() {
-            Some(env) => vec![env],
+            Some("base") => vec!["base"],
+            Some(env) => vec![env, "base"],
             None => project::NAMESPACE_ENVS.to_vec(),
         };
         let namespace = project::argo_yml_namespace(global, &envs);

@@ -61,10 +61,17 @@ fn failed(name: &WorkflowName, wf: &Workflow) -> CliError {
             continue;
         }
         let message = row.message.as_deref().unwrap_or_default();
-        if message.contains("OOMKilled") {
-            out_of_memory.push(row.label());
+        let list = if message.contains("OOMKilled") {
+            &mut out_of_memory
         } else if lost_pod(message) {
-            lost_pods.push(row.label());
+            &mut lost_pods
+        } else {
+            continue;
+        };
+        // One entry per task, however many of its attempts failed so.
+        let label = row.label();
+        if !list.contains(&label) {
+            list.push(label);
         }
     }
     CliError::WorkflowFailed {
@@ -81,12 +88,14 @@ fn failed(name: &WorkflowName, wf: &Workflow) -> CliError {
 }
 
 /// Whether a node's message says its pod went away under it: the controller's `pod deleted`,
-/// the kubelet's eviction, a node shut down or pre-empted (spot instances).
+/// the kubelet's eviction (`The node was low on resource`), a node shut down or pre-empted
+/// (spot instances).
 fn lost_pod(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
     [
         "pod deleted",
         "evicted",
+        "low on resource",
         "node shutdown",
         "preempt",
         "node was lost",
@@ -260,6 +269,11 @@ mod tests {
             "OOMKilled (exit code 137)",
         );
         let err = failed(&name, &oom);
+        assert!(
+            matches!(&err, CliError::WorkflowFailed { out_of_memory, lost_pods, .. }
+                if out_of_memory == &["b (train, evaluate)"] && lost_pods.is_empty()),
+            "{err:?}"
+        );
         let hints = err.hints();
         assert!(
             hints[0].starts_with("out of memory (OOMKilled): b (train, evaluate); give these nodes a `machine_type` with more `mem`"),
@@ -279,7 +293,22 @@ mod tests {
             ),
             "{hints:?}"
         );
-        assert!(hints[0].contains("retry_policy: OnError"), "{hints:?}");
+        assert!(hints[0].contains("`expression`"), "{hints:?}");
+        let evicted = with_message(
+            with_message(
+                snapshot("Failed", "Failed", Some("Failed")),
+                "wf-1",
+                "The node was low on resource: memory.",
+            ),
+            "wf-2",
+            "pod deleted",
+        );
+        let err = failed(&name, &evicted);
+        assert!(
+            matches!(&err, CliError::WorkflowFailed { out_of_memory, lost_pods, .. }
+                if out_of_memory.is_empty() && lost_pods == &["a", "b (train, evaluate)"]),
+            "{err:?}"
+        );
 
         let plain = with_message(
             snapshot("Failed", "Succeeded", Some("Failed")),

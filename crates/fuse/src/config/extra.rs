@@ -137,6 +137,11 @@ pub struct RetryStrategy {
     /// Delay between retries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backoff: Option<Backoff>,
+    /// An Argo expression that must hold for another attempt, over `lastRetry.status`,
+    /// `lastRetry.exitCode`, `lastRetry.message` and `lastRetry.duration` (e.g. retry only pods
+    /// lost to a pre-empted node). Argo evaluates it; `run-local` warns and ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
 }
 
 /// `ttl_strategy`: when Argo deletes the finished workflow object.

@@ -76,6 +76,7 @@ const RETRY: Shape = Struct(&[
         "backoff",
         Struct(&[("duration", Any), ("factor", Any), ("max_duration", Any)]),
     ),
+    ("expression", Any),
 ]);
 
 /// The whole of `argo.yml`.

@@ -47,9 +47,11 @@ pub(crate) fn full() -> Value {
             "default_template": "kedro"
         },
         "retry_strategy": {"limit": 2, "retry_policy": "OnError",
-                           "backoff": {"duration": "10s", "factor": 2, "max_duration": "5m"}},
+                           "backoff": {"duration": "10s", "factor": 2, "max_duration": "5m"},
+                           "expression": "lastRetry.message matches 'pod deleted'"},
         "retry_overrides": {"train": {"limit": 0, "retry_policy": "Always",
-                                       "backoff": {"duration": "1s", "factor": 3, "max_duration": "1m"}}},
+                                       "backoff": {"duration": "1s", "factor": 3, "max_duration": "1m"},
+                                       "expression": "lastRetry.status == 'Error'"}},
         "ttl_strategy": {"seconds_after_completion": 1, "seconds_after_success": 2, "seconds_after_failure": 3},
         "pod_gc": {"strategy": "OnPodSuccess", "delete_delay_duration": "30s"},
         "service_account": "argo-runner",

@@ -40,10 +40,17 @@ pub enum LowerError {
         #[source]
         source: serde_json::Error,
     },
-    /// The manifest could not be serialised (to check it, or as text).
+    /// The manifest could not be serialised to check it.
     #[error("cannot serialise the manifest")]
     Serialize {
         /// The serialiser's error.
+        #[source]
+        source: argo_model::Error,
+    },
+    /// The manifest could not be written as text.
+    #[error("cannot write the manifest as text")]
+    WriteText {
+        /// The writer's error.
         #[source]
         source: argo_model::Error,
     },

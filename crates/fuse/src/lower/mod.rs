@@ -136,7 +136,7 @@ pub fn lower_to_text(
     });
     findings.extend(task_findings?);
     verdict(findings)?;
-    let mut text = text.map_err(|source| LowerError::Serialize { source })?;
+    let mut text = text.map_err(|source| LowerError::WriteText { source })?;
     if !text.ends_with('\n') {
         text.push('\n');
     }
@@ -258,16 +258,17 @@ fn build(plan: &Plan, config: &Config, options: &LowerOptions) -> Result<Workflo
 }
 
 // The checks of [`check`] in two parts, so that the second can run while the workflow is
-// written out: the schema of everything but the DAG tasks (which needs the workflow for a
-// moment, `argo_model::schema::validate_workflow_shell`), then strict lint and the schema of
-// each task, by reference. Same findings as [`check`], possibly in another order.
+// written out. Same findings as [`check`], possibly in another order.
 
+/// The first part: the schema of everything but the DAG tasks (which needs the workflow for a
+/// moment, `argo_model::schema::validate_workflow_shell`).
 fn check_shell(
     workflow: &mut Workflow,
 ) -> Result<(Vec<argo_model::lint::Finding>, TaskCheck), LowerError> {
     argo_model::schema::validate_workflow_shell(workflow).map_err(encode_error)
 }
 
+/// The second part, by reference: strict lint, and the schema of each DAG task.
 fn check_tasks(
     workflow: &Workflow,
     tasks: TaskCheck,
@@ -278,6 +279,7 @@ fn check_tasks(
     Ok(findings)
 }
 
+/// `Ok` when there is no finding.
 fn verdict(findings: Vec<argo_model::lint::Finding>) -> Result<(), LowerError> {
     if findings.is_empty() {
         Ok(())
@@ -286,6 +288,7 @@ fn verdict(findings: Vec<argo_model::lint::Finding>) -> Result<(), LowerError> {
     }
 }
 
+/// A JSON encoding error of the check.
 fn encode_error(source: serde_json::Error) -> LowerError {
     LowerError::Serialize {
         source: argo_model::Error::Encode { source },

@@ -229,6 +229,7 @@ pub(super) fn retry(r: &RetryStrategy) -> argo_model::RetryStrategy {
             max_duration: b.max_duration.clone(),
             ..argo_model::Backoff::default()
         }),
+        expression: r.expression.clone(),
         ..argo_model::RetryStrategy::default()
     }
 }

@@ -243,3 +243,27 @@ fn memory_crossing_fails_the_compile() {
     assert!(err.to_string().contains("`x`"));
     assert!(!err.hints().is_empty());
 }
+
+#[test]
+fn retry_expression_reaches_the_templates() {
+    let c = json!({"retry_strategy": {"limit": 3, "retry_policy": "Always",
+                                      "expression": "lastRetry.status == 'Error'"}});
+    let project = fused().project_with(config_json(c));
+    let wf = compile(&project, &CompileOptions::default())
+        .expect("compiles")
+        .workflow;
+    let expressions: Vec<Option<&str>> = wf
+        .spec
+        .templates
+        .iter()
+        .filter_map(|t| t.retry_strategy.as_ref())
+        .map(|r| r.expression.as_deref())
+        .collect();
+    assert!(!expressions.is_empty());
+    assert!(
+        expressions
+            .iter()
+            .all(|e| *e == Some("lastRetry.status == 'Error'")),
+        "{expressions:?}"
+    );
+}
