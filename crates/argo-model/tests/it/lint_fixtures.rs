@@ -337,6 +337,20 @@ fn task_argument_outside_its_enum() {
 }
 
 #[test]
+fn step_argument_outside_its_enum() {
+    let f = findings(
+        "spec:\n  entrypoint: main\n  templates:\n  - name: main\n    steps:\n    - - name: s\n        template: leaf\n        arguments: {parameters: [{name: p, value: z, enum: [x, y]}]}\n  - name: leaf\n    inputs: {parameters: [{name: p}]}\n    container: {image: busybox}\n",
+    );
+    has(
+        &f,
+        Rule::InvalidValue,
+        "spec.templates[0].steps[0][0].arguments.parameters[0].value",
+        "not in its enum (x, y)",
+    );
+    assert_eq!(f.len(), 1, "{f:#?}");
+}
+
+#[test]
 fn digit_task_names_with_dependencies() {
     let f = dag_of(
         "      - {name: 1a, template: leaf}\n      - {name: b, template: leaf, depends: 1a}\n",
