@@ -72,6 +72,22 @@ pub(crate) async fn connect(
         .map_err(failed("connect to the cluster"))
 }
 
+/// Connects for a command on existing workflows: the namespace is `--namespace`, else the one
+/// the project's `argo.yml` names for the first of `envs` that sets it (where `submit` created
+/// them), else the kubeconfig context's. The project's files are read only without
+/// `--namespace`.
+pub(crate) async fn connect_in_project(
+    global: &GlobalArgs,
+    envs: &[&str],
+) -> Result<Client, CliError> {
+    let namespace = if global.namespace.is_some() {
+        None
+    } else {
+        crate::project::argo_yml_namespace(global, envs)
+    };
+    connect(global, namespace.as_deref()).await
+}
+
 /// How to fix a cluster error, when we know.
 pub(crate) fn hints(err: &argo_client::Error) -> Vec<String> {
     use argo_client::Error as E;

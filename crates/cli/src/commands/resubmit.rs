@@ -31,8 +31,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &ResubmitArgs) -> Result<(), CliErr
             Some(env) => vec![env, "base"],
             None => project::NAMESPACE_ENVS.to_vec(),
         };
-        let namespace = project::argo_yml_namespace(global, &envs);
-        let client = cluster::connect(global, namespace.as_deref()).await?;
+        let client = cluster::connect_in_project(global, &envs).await?;
         let wf = if let Some(name) = given {
             client
                 .get(&name)

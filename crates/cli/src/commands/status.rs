@@ -15,11 +15,7 @@ use crate::{discover, output, project};
 pub(crate) fn run(global: &GlobalArgs, args: &StatusArgs) -> Result<(), CliError> {
     let name = cluster::workflow_name(&args.name, "workflow name")?;
     let wf = cluster::block_on(async {
-        let client = cluster::connect(
-            global,
-            project::argo_yml_namespace(global, project::NAMESPACE_ENVS).as_deref(),
-        )
-        .await?;
+        let client = cluster::connect_in_project(global, project::NAMESPACE_ENVS).await?;
         client
             .get(&name)
             .await
@@ -166,11 +162,7 @@ pub(crate) fn list(global: &GlobalArgs, args: &ListArgs) -> Result<(), CliError>
         project_selector(global)?.0
     };
     let workflows = cluster::block_on(async {
-        let client = cluster::connect(
-            global,
-            project::argo_yml_namespace(global, project::NAMESPACE_ENVS).as_deref(),
-        )
-        .await?;
+        let client = cluster::connect_in_project(global, project::NAMESPACE_ENVS).await?;
         client
             .list(&ListOptions::default().label_selector(selector))
             .await
@@ -235,11 +227,7 @@ pub(crate) fn shutdown(
         _ => "stop",
     };
     cluster::block_on(async {
-        let client = cluster::connect(
-            global,
-            project::argo_yml_namespace(global, project::NAMESPACE_ENVS).as_deref(),
-        )
-        .await?;
+        let client = cluster::connect_in_project(global, project::NAMESPACE_ENVS).await?;
         Box::pin(client.shutdown(&name, how))
             .await
             .map_err(cluster::failed(format!("{verb} workflow `{name}`")))?;

@@ -16,11 +16,7 @@ use crate::{output, project};
 pub(crate) fn run(global: &GlobalArgs, args: &WatchArgs) -> Result<(), CliError> {
     let name = cluster::workflow_name(&args.name, "workflow name")?;
     cluster::block_on(async {
-        let client = cluster::connect(
-            global,
-            project::argo_yml_namespace(global, project::NAMESPACE_ENVS).as_deref(),
-        )
-        .await?;
+        let client = cluster::connect_in_project(global, project::NAMESPACE_ENVS).await?;
         follow(&client, &name).await
     })
 }
