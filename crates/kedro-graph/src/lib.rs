@@ -48,7 +48,7 @@
 //!
 //! # Features
 //!
-//! - `proptest`: the [`strategies`] module, proptest strategies generating random acyclic
+//! - `proptest`: the `strategies` module, proptest strategies generating random acyclic
 //!   pipelines and projects for property tests.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
