@@ -250,7 +250,7 @@ impl CliError {
             CliError::DockerNotRunnable { .. } => vec![
                 "install the docker client (with buildx), set ARGO_KEDRO_DOCKER to it, or pass --no-build".into(),
             ],
-            CliError::Compile(err) => err.hints(),
+            CliError::Compile(err) => compile_hints(err),
             CliError::Cluster { source, .. } => crate::cluster::hints(source),
             CliError::InvalidName { .. } => vec![
                 "names are lowercase letters, digits and '-', starting and ending with a letter or digit".into(),
@@ -298,4 +298,24 @@ impl CliError {
             _ => Vec::new(),
         }
     }
+}
+
+/// The library's hints for a compile error, with the flags and commands of this binary that
+/// would change the outcome.
+fn compile_hints(err: &argo_fuse::FuseError) -> Vec<String> {
+    use argo_fuse::{CompileError, ConfigError, FuseError, PlanError};
+    let mut hints = err.hints();
+    match err {
+        FuseError::Compile(CompileError::EnvMismatch { requested, .. }) => {
+            hints.push(format!("export the IR again with `--env {requested}`"));
+        }
+        FuseError::Config(ConfigError::Missing) => {
+            hints.push("`argo-kedro init --env ENV` writes a commented argo.yml for ENV".into());
+        }
+        FuseError::Plan(PlanError::MemoryCrossing { .. }) => {
+            hints.push("`--memory-crossing fuse` merges them into one task".into());
+        }
+        _ => {}
+    }
+    hints
 }

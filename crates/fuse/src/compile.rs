@@ -136,8 +136,7 @@ pub fn compile(project: &Project, options: &CompileOptions) -> Result<Compiled, 
             .into());
         }
     }
-    let value = project.config().cloned().unwrap_or(serde_json::Value::Null);
-    let config = Config::from_value(value)?;
+    let config = Config::from_project(project)?;
     let plan = plan::plan(project, &config, &options.plan)?;
     let (workflow, text) = match options.text {
         None => (lower::lower(&plan, &config, &options.lower)?, None),

@@ -76,7 +76,7 @@ pub use graph::{
 pub use ir::{DatasetFacts, DatasetKind, FORMAT, Group, Node, Pipeline, ProjectInfo, VERSION};
 #[doc(inline)]
 pub use names::{
-    DatasetName, GroupName, MachineType, Namespace, NodeName, PipelineName, TemplateRef,
+    DatasetName, GroupName, MachineTypeName, Namespace, NodeName, PipelineName, TemplateName,
 };
 #[doc(inline)]
 pub use project::Project;

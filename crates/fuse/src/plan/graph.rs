@@ -8,7 +8,7 @@ use kedro_graph::{DatasetId, NodeIndex, PipelineGraph};
 
 use super::build::{Partition, Unit};
 use super::{Crossing, Merge, Origin};
-use crate::error::{CycleStep, PlanError};
+use crate::error::{PlanError, TaskCycleStep};
 
 /// The task graph over partition representatives: edges `(from, to)` sorted, each with the
 /// datasets (sorted) that make it.
@@ -114,7 +114,7 @@ fn find_cycle(
     units: &[Unit],
     indeg: &[usize],
     key: &[usize],
-) -> Vec<CycleStep> {
+) -> Vec<TaskCycleStep> {
     let left = |r: usize| indeg[r] > 0;
     let mut pred: HashMap<usize, Vec<usize>> = HashMap::new();
     for (a, b, _) in edges.iter() {
@@ -158,7 +158,7 @@ fn find_cycle(
                 .map(|d| graph.dataset(*d).name().to_owned())
                 .collect();
             datasets.sort();
-            CycleStep {
+            TaskCycleStep {
                 task: units[a].origin.clone(),
                 datasets,
             }
