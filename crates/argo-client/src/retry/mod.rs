@@ -15,21 +15,17 @@ use indexmap::IndexMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 use crate::error::RetryError;
+use crate::labels::{Identity, label_actor};
 use crate::names::{NodeId, PodName};
 use crate::nodes::{self, COMPLETED_LABEL, compress_nodes, failed_or_error, hydrated_nodes};
-use crate::params::{NodeSelector, override_parameters};
+use crate::params::override_parameters;
+use crate::selector::NodeSelector;
 use graph::Graph;
 
 /// Argo's default `MAX_WORKFLOW_SIZE`: above it, nodes are stored compressed.
 pub const DEFAULT_MAX_WORKFLOW_SIZE: usize = 1024 * 1024;
 
-const ARCHIVING_LABEL: &str = "workflows.argoproj.io/workflow-archiving-status";
-const ACTOR_LABELS: [&str; 4] = [
-    "workflows.argoproj.io/actor",
-    "workflows.argoproj.io/actor-email",
-    "workflows.argoproj.io/actor-preferred-username",
-    "workflows.argoproj.io/action",
-];
+pub(crate) const ARCHIVING_LABEL: &str = "workflows.argoproj.io/workflow-archiving-status";
 
 /// Options of a retry in place (`argo retry`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,12 +34,22 @@ pub struct RetryOptions {
     /// Also re-run succeeded nodes matched by [`node_field_selector`](Self::node_field_selector).
     pub restart_successful: bool,
     /// A field selector on nodes (`id`, `name`, `displayName`, `phase`, `templateName`,
-    /// `templateRef.name`, `templateRef.template`, `inputs.parameters.<p>.value`).
+    /// `templateRef.name`, `templateRef.template`, `inputs.parameters.<p>.value`; see
+    /// [`NodeSelector`]). Read only with [`restart_successful`](Self::restart_successful), as
+    /// in Argo.
     pub node_field_selector: Option<String>,
     /// `NAME=VALUE` overrides of the workflow parameters.
     pub parameters: Vec<String>,
     /// Above this JSON size the nodes are written as `status.compressedNodes`.
     pub max_workflow_size: usize,
+    /// The controller instance id the caller works with (`None`: none). [`Client::retry`]
+    /// refuses a workflow whose `workflows.argoproj.io/controller-instanceid` label does not
+    /// match it, as the Argo Server does; [`plan_retry`] does not look at it.
+    ///
+    /// [`Client::retry`]: crate::Client::retry
+    pub instance_id: Option<String>,
+    /// Who retries: sets the actor labels (`None`: they are removed).
+    pub identity: Option<Identity>,
 }
 
 impl Default for RetryOptions {
@@ -53,6 +59,8 @@ impl Default for RetryOptions {
             node_field_selector: None,
             parameters: Vec::new(),
             max_workflow_size: DEFAULT_MAX_WORKFLOW_SIZE,
+            instance_id: None,
+            identity: None,
         }
     }
 }
@@ -77,6 +85,20 @@ impl RetryOptions {
     #[must_use]
     pub fn parameters(mut self, parameters: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.parameters = parameters.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets the controller instance id to check the workflow against.
+    #[must_use]
+    pub fn instance_id(mut self, instance_id: Option<String>) -> Self {
+        self.instance_id = instance_id;
+        self
+    }
+
+    /// Sets who retries (the actor labels).
+    #[must_use]
+    pub fn identity(mut self, identity: Option<Identity>) -> Self {
+        self.identity = identity;
         self
     }
 }
@@ -118,11 +140,11 @@ fn phase_of(wf: &Workflow) -> String {
 /// ```
 pub fn plan_retry(wf: &Workflow, opts: &RetryOptions, now: &Time) -> Result<RetryPlan, RetryError> {
     let name = wf.metadata.name.clone().ok_or(RetryError::Unnamed)?;
-    let selector = NodeSelector::parse(opts.node_field_selector.as_deref().unwrap_or_default())?;
+    let selector_text = opts.node_field_selector.as_deref().unwrap_or_default();
     let phase = phase_of(wf);
     let allowed = match phase.as_str() {
         "Failed" | "Error" => true,
-        "Succeeded" => opts.restart_successful && !selector.is_empty(),
+        "Succeeded" => opts.restart_successful && !selector_text.is_empty(),
         _ => false,
     };
     if !allowed {
@@ -139,11 +161,25 @@ pub fn plan_retry(wf: &Workflow, opts: &RetryOptions, now: &Time) -> Result<Retr
     let old_nodes = hydrated_nodes(wf).map_err(|source| RetryError::Nodes { source })?;
 
     let mut new = wf.clone();
-    reset_workflow(&mut new, status, now, &opts.parameters)?;
+    reset_workflow(&mut new, status, now, opts)?;
 
-    // Nodes to re-run: the selected ones, plus failed execution nodes with no succeeded descendant.
+    // `getNodeIDsToReset`: the selector is read only with restartSuccessful.
+    let selected = if opts.restart_successful && !selector_text.is_empty() {
+        let selector =
+            NodeSelector::parse(selector_text).map_err(|source| RetryError::Selector {
+                selector: selector_text.to_owned(),
+                source,
+            })?;
+        old_nodes
+            .values()
+            .filter(|n| selector.matches(n))
+            .map(|n| n.id.clone())
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
     let graph = Graph::new(&old_nodes, &name)?;
-    let selected = nodes_to_rerun(&graph, &old_nodes, &selector, opts.restart_successful);
+    let selected = nodes_to_rerun(&graph, &old_nodes, selected);
 
     let mut to_reset = BTreeSet::new();
     let mut to_delete = BTreeSet::new();
@@ -153,6 +189,7 @@ pub fn plan_retry(wf: &Workflow, opts: &RetryOptions, now: &Time) -> Result<Retr
         }
     }
     if !opts.parameters.is_empty() {
+        // Fix of Argo #15802: groups re-expand with the new values.
         let groups: Vec<&str> = to_reset
             .iter()
             .filter(|r| !to_delete.contains(*r))
@@ -175,14 +212,16 @@ pub fn plan_retry(wf: &Workflow, opts: &RetryOptions, now: &Time) -> Result<Retr
     let mut reset_ids = Vec::new();
     let mut deleted_ids = Vec::new();
     for (id, n) in &old_nodes {
-        if to_delete.contains(id.as_str()) || n.name.starts_with(&on_exit) {
+        let mut kept = n.clone();
+        if to_delete.contains(id.as_str()) {
             deleted_ids.push(id.clone());
             continue;
-        }
-        let mut kept = n.clone();
-        if to_reset.contains(id.as_str()) {
+        } else if to_reset.contains(id.as_str()) {
             reset_node(&mut kept, now);
             reset_ids.push(id.clone());
+        } else if n.name.starts_with(&on_exit) {
+            deleted_ids.push(id.clone());
+            continue;
         }
         kept.children.retain(|c| !to_delete.contains(c.as_str()));
         kept.outbound_nodes
@@ -199,44 +238,35 @@ pub fn plan_retry(wf: &Workflow, opts: &RetryOptions, now: &Time) -> Result<Retr
     })
 }
 
-/// Steps 5-6 of Argo's retry: the selected nodes, plus the failed execution nodes that have no
-/// succeeded descendant.
+/// Steps 5-6 of Argo's retry: the `selected` nodes, plus the failed execution nodes (Pod,
+/// Container, HTTP, Plugin) with no succeeded descendant outside `selected` (for a retried
+/// node: below its Retry node).
 fn nodes_to_rerun(
     graph: &Graph<'_>,
     old_nodes: &IndexMap<String, NodeStatus>,
-    selector: &NodeSelector,
-    restart_successful: bool,
+    selected: BTreeSet<String>,
 ) -> BTreeSet<String> {
-    let mut selected: BTreeSet<String> = BTreeSet::new();
-    if restart_successful && !selector.is_empty() {
-        selected.extend(
-            old_nodes
-                .values()
-                .filter(|n| selector.matches(n))
-                .map(|n| n.id.clone()),
-        );
-    }
-    let mut by_id: Vec<&NodeStatus> = old_nodes.values().collect();
-    by_id.sort_by(|a, b| a.id.cmp(&b.id));
-    for n in by_id {
-        if !(failed_or_error(n)
-            && matches!(n.type_.as_str(), "Pod" | "Container" | "HTTP" | "Plugin"))
-        {
-            continue;
-        }
-        let mut m = n.id.as_str();
-        if n.node_flag.as_ref().and_then(|f| f.retried) == Some(true)
-            && let Some(r) = old_nodes
-                .values()
-                .find(|r| r.type_ == "Retry" && r.children.contains(&n.id))
-        {
-            m = r.id.as_str();
-        }
-        if !graph.descendant_succeeded(m, &selected) {
-            selected.insert(n.id.clone());
-        }
-    }
-
+    let failed: Vec<String> = old_nodes
+        .values()
+        .filter(|n| {
+            failed_or_error(n)
+                && matches!(n.type_.as_str(), "Pod" | "Container" | "HTTP" | "Plugin")
+        })
+        .filter(|n| {
+            let mut m = n.id.as_str();
+            if n.node_flag.as_ref().and_then(|f| f.retried) == Some(true)
+                && let Some(r) = old_nodes
+                    .values()
+                    .find(|r| r.type_ == "Retry" && r.children.contains(&n.id))
+            {
+                m = r.id.as_str();
+            }
+            !graph.descendant_succeeded(m, &selected)
+        })
+        .map(|n| n.id.clone())
+        .collect();
+    let mut selected = selected;
+    selected.extend(failed);
     selected
 }
 
@@ -271,19 +301,21 @@ fn pods_to_delete(
     pods
 }
 
-/// `createNewRetryWorkflow`: labels, status and spec of the retried workflow, before the nodes.
+/// `createNewRetryWorkflow`: labels, status and spec of the retried workflow, before the nodes
+/// (with the actor labels the Argo Server sets, `LabelActor`).
 fn reset_workflow(
     new: &mut Workflow,
     old_status: WorkflowStatus,
     now: &Time,
-    parameters: &[String],
+    opts: &RetryOptions,
 ) -> Result<(), RetryError> {
-    if let Some(labels) = new.metadata.labels.as_mut() {
-        labels.remove(COMPLETED_LABEL);
-        labels.remove(ARCHIVING_LABEL);
-        for l in ACTOR_LABELS {
-            labels.remove(l);
-        }
+    let parameters = opts.parameters.as_slice();
+    let labels = new.metadata.labels.get_or_insert_with(Default::default);
+    labels.remove(COMPLETED_LABEL);
+    labels.remove(ARCHIVING_LABEL);
+    label_actor(labels, opts.identity.as_ref(), "Retry");
+    if labels.is_empty() {
+        new.metadata.labels = None;
     }
     let mut status = old_status;
     upsert_completed_false(&mut status.conditions);
@@ -295,16 +327,29 @@ fn reset_workflow(
     status.started_at = Some(now.clone());
     status.finished_at = None;
     status.persistent_volume_claims = Vec::new();
-    if let Some(stored) = status.stored_workflow_template_spec.as_mut() {
-        stored.shutdown = None;
-        override_parameters(stored, parameters)?;
-    }
-    new.status = Some(status);
     new.spec.shutdown = None;
     if new.spec.active_deadline_seconds == Some(0) {
         new.spec.active_deadline_seconds = None;
     }
-    override_parameters(&mut new.spec, parameters)
+    override_parameters(&mut new.spec, parameters)?;
+    if let Some(stored) = status.stored_workflow_template_spec.as_mut() {
+        stored.shutdown = None;
+        if !parameters.is_empty() {
+            // Argo writes the spec's new list into the stored spec as well.
+            let params = new
+                .spec
+                .arguments
+                .as_ref()
+                .map(|a| a.parameters.clone())
+                .unwrap_or_default();
+            stored
+                .arguments
+                .get_or_insert_with(Default::default)
+                .parameters = params;
+        }
+    }
+    new.status = Some(status);
+    Ok(())
 }
 
 pub(crate) fn upsert_completed_false(conditions: &mut Vec<Condition>) {
