@@ -229,10 +229,18 @@ fn a_failed_container_resets_and_deletes_its_pod() {
         }},
     }));
     let plan = plan_retry(&wf, &RetryOptions::default(), &now()).expect("plan");
-    let ids: Vec<&str> = plan.deleted_nodes.iter().map(argo_client::NodeId::as_str).collect();
+    let ids: Vec<&str> = plan
+        .deleted_nodes
+        .iter()
+        .map(argo_client::NodeId::as_str)
+        .collect();
     assert_eq!(ids, ["cs-1", "cs-2", "cs-3"]);
     assert_eq!(plan.reset_nodes.len(), 1);
-    let pods: Vec<&str> = plan.pods_to_delete.iter().map(argo_client::PodName::as_str).collect();
+    let pods: Vec<&str> = plan
+        .pods_to_delete
+        .iter()
+        .map(argo_client::PodName::as_str)
+        .collect();
     assert_eq!(pods, [format!("cs-set-{}", fnv("cs.t"))]);
 }
 
