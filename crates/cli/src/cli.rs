@@ -98,7 +98,11 @@ pub(crate) enum Command {
     ///
     /// Without `--workflow-name`, the latest Failed or Error workflow of this project is used.
     /// The image is rebuilt and pushed under the workflow's own image reference (so that the
-    /// retried pods pull the fixed code) unless `--no-rebuild`.
+    /// retried pods pull the fixed code) unless `--no-rebuild`; with `--no-rebuild
+    /// --workflow-name NAME` any Argo workflow can be retried, also one not compiled here. As
+    /// Argo, it refuses a workflow of another controller instance: the instance id is
+    /// `$ARGO_INSTANCEID`, else the `workflows.argoproj.io/controller-instanceid` label of
+    /// argo.yml's `labels`, else none.
     Resubmit(ResubmitArgs),
     /// Phase, message, and per task its Kedro nodes, phase, pod, start and end.
     Status(StatusArgs),
@@ -363,7 +367,8 @@ pub(crate) struct ResubmitArgs {
     /// Rebuild and push the image before retrying (the default).
     #[arg(long, overrides_with = "no_rebuild")]
     pub(crate) rebuild: bool,
-    /// Do not rebuild and push the image before retrying.
+    /// Do not rebuild and push the image before retrying (then the workflow may be any Argo
+    /// workflow, with any images).
     #[arg(long, overrides_with = "rebuild")]
     pub(crate) no_rebuild: bool,
     /// Submit a NEW workflow that skips the nodes that succeeded (memoized resubmit),
