@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use argo_model::lint::{Finding, LintOptions, Rule, Severity, lint_submit};
-use argo_model::{JsonPath, NodeStatus, Workflow, WorkflowStatus};
+use argo_model::lint::{LintOptions, Severity, lint_submit};
+use argo_model::{NodeStatus, Workflow, WorkflowStatus};
 use indexmap::IndexMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 
@@ -171,26 +171,19 @@ pub fn plan_resubmit(
 }
 
 /// Argo's check of a workflow before it is created (`SubmitWorkflow`: `validate.Workflow` with
-/// `Submit: true`), with argo-model's rules: [`lint_submit`] (not strict: a workflow read from
-/// the cluster may carry fields of a newer Argo) and Argo's JSON Schema of what is submitted
-/// (the status aside). Any error finding refuses the workflow.
+/// `Submit: true`), with argo-model's rules: [`lint_submit`] of what is submitted (the status
+/// aside), not strict (a workflow read from the cluster may carry fields of a newer Argo), and
+/// with Argo's JSON Schema when the feature `schema` is on (the default). Any error finding
+/// refuses the workflow.
 ///
 /// # Errors
 /// [`RetryError::Invalid`] with the findings.
 pub fn validate_submit(wf: &Workflow) -> Result<(), RetryError> {
-    let mut findings: Vec<Finding> = lint_submit(wf, &LintOptions::default().strict(false));
-    let mut submitted = Workflow {
+    let submitted = Workflow {
         status: None,
         ..wf.clone()
     };
-    match argo_model::schema::validate_workflow(&mut submitted) {
-        Ok(schema) => findings.extend(schema),
-        Err(e) => findings.push(Finding::error(
-            Rule::Parse,
-            &JsonPath::root(),
-            format!("the workflow cannot be written as JSON: {e}"),
-        )),
-    }
+    let mut findings = lint_submit(&submitted, &LintOptions::default().strict(false));
     findings.retain(|f| f.severity == Severity::Error);
     if findings.is_empty() {
         Ok(())
