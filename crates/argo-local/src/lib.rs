@@ -104,6 +104,7 @@ mod check;
 mod depends;
 mod error;
 mod exec;
+mod expr;
 mod flatten;
 mod names;
 mod options;
