@@ -5,6 +5,9 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::depends::DependsSyntax;
+use crate::expr::ExprError;
+use crate::retry::InvalidRetryStrategy;
+use crate::retry_vars::SubstituteError;
 use crate::names::InvalidTaskName;
 use crate::{TaskName, Warning};
 
@@ -98,21 +101,24 @@ pub enum Error {
         /// Tasks on the cycle.
         tasks: Vec<String>,
     },
-    /// A `{{...}}` tag in a template resolves to nothing known locally.
-    #[error("template `{template}`: cannot resolve `{{{{{variable}}}}}`")]
-    UnresolvedInTemplate {
-        /// The template.
-        template: String,
+    /// A `{{...}}` tag resolves to nothing known locally.
+    #[error("{used_in}: cannot resolve `{{{{{variable}}}}}`")]
+    Unresolved {
+        /// Where: ``template `x` `` or ``the arguments of task `y` ``.
+        used_in: String,
         /// The variable (without braces).
         variable: String,
     },
-    /// A `{{...}}` tag in a task's arguments resolves to nothing known locally.
-    #[error("task `{task}`: cannot resolve `{{{{{variable}}}}}` in its arguments")]
-    UnresolvedInTask {
-        /// The task.
-        task: TaskName,
-        /// The variable (without braces).
-        variable: String,
+    /// A `{{=...}}` tag is outside the supported expression subset.
+    #[error("{used_in}: cannot evaluate `{{{{={expression}}}}}` locally")]
+    InvalidExpression {
+        /// Where: ``template `x` `` or ``the arguments of task `y` ``.
+        used_in: String,
+        /// The expression (without `{{=` and `}}`).
+        expression: String,
+        /// Why.
+        #[source]
+        source: ExprError,
     },
     /// A template input parameter gets no value (no argument, no `value`, no `default`).
     #[error("input parameter `{input}` of template `{template}` is not supplied by {used_by}")]
@@ -136,13 +142,15 @@ pub enum Error {
         /// Each missing secret.
         missing: Vec<MissingSecret>,
     },
-    /// `retryStrategy.limit` is not a non-negative integer.
-    #[error("template `{template}`: retryStrategy.limit `{value}` is not a non-negative integer")]
-    InvalidRetryLimit {
+    /// A template's `retryStrategy` cannot be followed (a bad limit, policy, duration or
+    /// expression).
+    #[error("template `{template}`: invalid retryStrategy")]
+    InvalidRetryStrategy {
         /// The template.
         template: String,
-        /// The value as written.
-        value: String,
+        /// What is wrong.
+        #[source]
+        source: InvalidRetryStrategy,
     },
     /// Strict mode, and planning found things that cannot run locally.
     #[error("{} feature(s) of the workflow cannot run locally (strict mode)", warnings.len())]
@@ -249,6 +257,20 @@ pub enum TaskError {
         /// The cause.
         #[source]
         source: io::Error,
+    },
+    /// `retryStrategy.expression` failed to evaluate (e.g. `asInt` of a non-number).
+    #[error("cannot evaluate retryStrategy.expression")]
+    RetryExpression {
+        /// Why.
+        #[source]
+        source: ExprError,
+    },
+    /// The retry variables could not be substituted into the template.
+    #[error("cannot substitute the retry variables")]
+    Substitute {
+        /// Why.
+        #[source]
+        source: SubstituteError,
     },
     /// The run was cancelled while the task ran; its process was killed.
     #[error("cancelled")]

@@ -100,24 +100,36 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod assess;
 mod check;
 mod depends;
 mod error;
 mod exec;
 mod expr;
 mod flatten;
+mod globals;
+mod job;
 mod names;
 mod options;
 mod plan;
 mod report;
 mod retry;
+mod retry_vars;
 mod run;
+mod state;
 mod subst;
+mod values;
 
 #[doc(inline)]
 pub use depends::DependsSyntax;
 #[doc(inline)]
 pub use error::{Error, MissingSecret, Result, TaskError};
+#[doc(inline)]
+pub use expr::ExprError;
+#[doc(inline)]
+pub use retry::InvalidRetryStrategy;
+#[doc(inline)]
+pub use retry_vars::{LastAttempt, RetryVariables, SubstituteError, substitute_retry_variables};
 #[doc(inline)]
 pub use names::{InvalidTaskName, TaskName};
 #[doc(inline)]
@@ -126,7 +138,8 @@ pub use options::RunOptions;
 pub use plan::Plan;
 #[doc(inline)]
 pub use report::{
-    Event, Observer, RunReport, RunStatus, TaskReport, TaskStatus, Warning, WarningKind,
+    AttemptReport, Event, Observer, RunReport, RunStatus, TaskReport, TaskStatus, Warning,
+    WarningKind,
 };
 
 /// Plans and runs `workflow`: [`Plan::new`] then [`Plan::run`].
