@@ -117,6 +117,42 @@ pub(crate) fn check(plan: &mut Plan, wf: &Workflow) -> Result<()> {
     if !missing.is_empty() {
         return Err(Error::MissingSecrets { missing });
     }
+    check_done_tasks(plan)
+}
+
+/// Tasks given as done exist, run a process, and get every output parameter they declare.
+fn check_done_tasks(plan: &Plan) -> Result<()> {
+    for (task, outputs) in &plan.options.done_tasks {
+        let node = plan
+            .nodes
+            .iter()
+            .find(|n| n.name.as_str() == task && n.inner.is_none())
+            .ok_or_else(|| Error::UnknownDoneTask { task: task.clone() })?;
+        let declared: Vec<&str> = plan.templates[node.template]
+            .outputs
+            .iter()
+            .flat_map(|o| &o.parameters)
+            .map(|p| p.name.as_str())
+            .collect();
+        if let Some((unknown, _)) = outputs.iter().find(|(n, _)| !declared.contains(&n.as_str())) {
+            return Err(Error::UnknownDoneOutput {
+                task: task.clone(),
+                output: unknown.clone(),
+                declared: declared.iter().map(ToString::to_string).collect(),
+            });
+        }
+        let missing: Vec<String> = declared
+            .iter()
+            .filter(|d| !outputs.iter().any(|(n, _)| n == *d))
+            .map(ToString::to_string)
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::MissingDoneOutputs {
+                task: task.clone(),
+                outputs: missing,
+            });
+        }
+    }
     Ok(())
 }
 

@@ -152,6 +152,31 @@ pub enum Error {
         #[source]
         source: InvalidRetryStrategy,
     },
+    /// A task given as done ([`RunOptions::done_task`](crate::RunOptions::done_task)) is not a
+    /// task of the workflow that runs a process.
+    #[error("task `{task}` (given as done) is not a task of the workflow that runs a process")]
+    UnknownDoneTask {
+        /// The name given.
+        task: String,
+    },
+    /// An output given for a task given as done is not declared by its template.
+    #[error("task `{task}` (given as done) has no output parameter `{output}` (it declares: {})", if declared.is_empty() { "none".to_owned() } else { declared.join(", ") })]
+    UnknownDoneOutput {
+        /// The task.
+        task: String,
+        /// The output given.
+        output: String,
+        /// What the template declares.
+        declared: Vec<String>,
+    },
+    /// A task given as done lacks values for some of its output parameters.
+    #[error("task `{task}` (given as done) needs a value for its output parameter(s) {}", outputs.join(", "))]
+    MissingDoneOutputs {
+        /// The task.
+        task: String,
+        /// The outputs without a value.
+        outputs: Vec<String>,
+    },
     /// Strict mode, and planning found things that cannot run locally.
     #[error("{} feature(s) of the workflow cannot run locally (strict mode)", warnings.len())]
     Strict {
