@@ -28,9 +28,15 @@ pub(crate) fn dag(rt: &Rt<'_>, scope: usize) -> Option<TaskStatus> {
     };
     let created = |c: usize| matches!(rt.state[c], State::Done(_));
     let deps = |c: usize| -> Vec<usize> {
-        plan.nodes[c].gate.iter().flat_map(Expr::tasks).copied().collect()
+        plan.nodes[c]
+            .gate
+            .iter()
+            .flat_map(Expr::tasks)
+            .copied()
+            .collect()
     };
-    let mut phases: HashMap<usize, Option<TaskStatus>> = targets.iter().map(|&t| (t, None)).collect();
+    let mut phases: HashMap<usize, Option<TaskStatus>> =
+        targets.iter().map(|&t| (t, None)).collect();
     let mut queue: VecDeque<(usize, TaskStatus)> = s
         .children
         .iter()

@@ -34,13 +34,15 @@ pub(crate) fn check_tag(tag: Tag<'_>, known: &dyn Fn(&str) -> bool, used_in: &st
             used_in: used_in.to_owned(),
             variable: name.to_owned(),
         }),
-        Tag::Expression(e) => Expr::new(e, known).map(|_| ()).map_err(|source| {
-            Error::InvalidExpression {
-                used_in: used_in.to_owned(),
-                expression: e.to_owned(),
-                source,
-            }
-        }),
+        Tag::Expression(e) => {
+            Expr::new(e, known)
+                .map(|_| ())
+                .map_err(|source| Error::InvalidExpression {
+                    used_in: used_in.to_owned(),
+                    expression: e.to_owned(),
+                    source,
+                })
+        }
     }
 }
 
@@ -61,8 +63,16 @@ pub(crate) fn check(plan: &mut Plan, wf: &Workflow) -> Result<()> {
         warn(&mut plan.warnings, None, WarningKind::OnExit(exit.clone()));
     }
     let exits = spec.templates.iter().flat_map(|t| {
-        let dag = t.dag.iter().flat_map(|d| &d.tasks).filter_map(|t| t.on_exit.clone());
-        let steps = t.steps.iter().flat_map(|g| &g.0).filter_map(|s| s.on_exit.clone());
+        let dag = t
+            .dag
+            .iter()
+            .flat_map(|d| &d.tasks)
+            .filter_map(|t| t.on_exit.clone());
+        let steps = t
+            .steps
+            .iter()
+            .flat_map(|g| &g.0)
+            .filter_map(|s| s.on_exit.clone());
         dag.chain(steps).collect::<Vec<_>>()
     });
     for exit in exits {
@@ -134,7 +144,10 @@ fn check_done_tasks(plan: &Plan) -> Result<()> {
             .flat_map(|o| &o.parameters)
             .map(|p| p.name.as_str())
             .collect();
-        if let Some((unknown, _)) = outputs.iter().find(|(n, _)| !declared.contains(&n.as_str())) {
+        if let Some((unknown, _)) = outputs
+            .iter()
+            .find(|(n, _)| !declared.contains(&n.as_str()))
+        {
             return Err(Error::UnknownDoneOutput {
                 task: task.clone(),
                 output: unknown.clone(),

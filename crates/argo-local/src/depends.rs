@@ -211,7 +211,9 @@ impl<T> Expr<T> {
                     tests.push(Test::Failed);
                 }
                 let mut parts = tests.into_iter().map(|test| Self::Task(t.clone(), test));
-                let first = parts.next().unwrap_or(Self::Task(t.clone(), Test::Succeeded));
+                let first = parts
+                    .next()
+                    .unwrap_or(Self::Task(t.clone(), Test::Succeeded));
                 parts.fold(first, |acc, p| Self::Or(Box::new(acc), Box::new(p)))
             }
             Self::Task(t, test) => Self::Task(t, test),

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use crate::depends::DependsSyntax;
 use crate::expr::ExprError;
+use crate::names::InvalidTaskName;
 use crate::retry::InvalidRetryStrategy;
 use crate::retry_vars::SubstituteError;
-use crate::names::InvalidTaskName;
 use crate::{TaskName, Warning};
 
 /// `Result` with [`Error`].

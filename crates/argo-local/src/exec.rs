@@ -6,8 +6,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use argo_model::Template;
@@ -46,7 +46,8 @@ pub(crate) fn prepare(
     opts: &RunOptions,
 ) -> Result<Prepared, TaskError> {
     let r = |s: &str| {
-        render(s, &|tag| vars.get(tag).cloned()).map_err(|u| TaskError::Unresolved { variable: u.0 })
+        render(s, &|tag| vars.get(tag).cloned())
+            .map_err(|u| TaskError::Unresolved { variable: u.0 })
     };
     let out_dir = opts.run_dir.join("outputs").join(name.as_str());
     let mut outputs = Vec::new();
@@ -253,12 +254,18 @@ pub(crate) fn read_outputs(outs: &[OutputFile]) -> Result<Vec<(String, String)>,
 fn exit(status: ExitStatus) -> Exit {
     use std::os::unix::process::ExitStatusExt;
     match (status.code(), status.signal()) {
-        (Some(code), _) => Exit::Code { code, killed: false },
+        (Some(code), _) => Exit::Code {
+            code,
+            killed: false,
+        },
         (None, Some(sig)) => Exit::Code {
             code: 128 + sig,
             killed: sig == 9,
         },
-        (None, None) => Exit::Code { code: -1, killed: false },
+        (None, None) => Exit::Code {
+            code: -1,
+            killed: false,
+        },
     }
 }
 
@@ -320,7 +327,11 @@ mod tests {
             fs::write(&path, text).unwrap();
             outs.push((name.to_owned(), path, None));
         }
-        outs.push(("e".into(), dir.path().join("missing"), Some("dflt\n".into())));
+        outs.push((
+            "e".into(),
+            dir.path().join("missing"),
+            Some("dflt\n".into()),
+        ));
         let values = read_outputs(&outs).unwrap();
         let got: Vec<&str> = values.iter().map(|(_, v)| v.as_str()).collect();
         assert_eq!(got, ["x\n", "y", "z\r", "", "dflt"]);

@@ -60,4 +60,3 @@ pub(crate) fn globals(
     }
     Ok(g)
 }
-

@@ -83,7 +83,13 @@ pub(crate) fn chain(e: &dyn std::error::Error) -> String {
     text
 }
 
-fn attempt(job: &Job, n: u32, vars: &RetryVariables, deadline: Option<Instant>, tx: &Sender<Msg>) -> Tried {
+fn attempt(
+    job: &Job,
+    n: u32,
+    vars: &RetryVariables,
+    deadline: Option<Instant>,
+    tx: &Sender<Msg>,
+) -> Tried {
     let opts = &job.options;
     let log = opts.run_dir.join("logs").join(format!("{}.log", job.name));
     let started = Instant::now();
@@ -117,7 +123,8 @@ fn attempt(job: &Job, n: u32, vars: &RetryVariables, deadline: Option<Instant>, 
             (TaskStatus::Failed, Some(code), message, Vec::new(), None)
         }
         Ok((Exit::Deadline { code }, _)) => {
-            let message = "Pod was active on the node longer than the specified deadline".to_owned();
+            let message =
+                "Pod was active on the node longer than the specified deadline".to_owned();
             (TaskStatus::Failed, Some(code), message, Vec::new(), None)
         }
         Err(e) => (TaskStatus::Errored, None, chain(&e), Vec::new(), Some(e)),
@@ -241,7 +248,13 @@ fn next(job: &Job, records: &[AttemptRecord], tx: &Sender<Msg>) -> Next {
     };
     loop {
         let now = Instant::now() + skipped;
-        match decide(strategy, job.limit, records, now, opts.transient_error_pattern.as_ref()) {
+        match decide(
+            strategy,
+            job.limit,
+            records,
+            now,
+            opts.transient_error_pattern.as_ref(),
+        ) {
             Ok(Decision::Wait(delay)) => {
                 if !told {
                     told = true;

@@ -77,22 +77,23 @@ impl Strategy {
         };
         let limit = match &r.limit {
             None => None,
-            Some(IntOrString::Int(i)) => Some(Limit::Count(
-                u32::try_from(*i).map_err(|_| bad("limit", &i.to_string(), "not a non-negative integer"))?,
-            )),
+            Some(IntOrString::Int(i)) => {
+                Some(Limit::Count(u32::try_from(*i).map_err(|_| {
+                    bad("limit", &i.to_string(), "not a non-negative integer")
+                })?))
+            }
             Some(IntOrString::String(s)) if s.contains("{{") => Some(Limit::Text(s.clone())),
-            Some(IntOrString::String(s)) => Some(Limit::Count(
-                s.trim()
-                    .parse()
-                    .map_err(|_| bad("limit", s, "not a non-negative integer"))?,
-            )),
+            Some(IntOrString::String(s)) => {
+                Some(Limit::Count(s.trim().parse().map_err(|_| {
+                    bad("limit", s, "not a non-negative integer")
+                })?))
+            }
         };
         let expression = match r.expression.as_deref().filter(|e| !e.is_empty()) {
             None => None,
             Some(text) => Some(
-                Expr::condition(text, &|v| EXPRESSION_VARIABLES.contains(&v)).map_err(|e| {
-                    bad("expression", text, &expression_reason(&e))
-                })?,
+                Expr::condition(text, &|v| EXPRESSION_VARIABLES.contains(&v))
+                    .map_err(|e| bad("expression", text, &expression_reason(&e)))?,
             ),
         };
         let policy = match r.retry_policy.as_deref().filter(|p| !p.is_empty()) {
@@ -113,17 +114,24 @@ impl Strategy {
         let backoff = match &r.backoff {
             None => None,
             Some(b) => {
-                let duration = |field, v: &Option<String>| -> Result<Option<Duration>, InvalidRetryStrategy> {
+                let duration = |field,
+                                v: &Option<String>|
+                 -> Result<Option<Duration>, InvalidRetryStrategy> {
                     v.as_deref()
                         .filter(|d| !d.is_empty())
-                        .map(|d| parse_duration(d).ok_or_else(|| bad(field, d, "not a duration (e.g. 30s, 2m, 1h)")))
+                        .map(|d| {
+                            parse_duration(d)
+                                .ok_or_else(|| bad(field, d, "not a duration (e.g. 30s, 2m, 1h)"))
+                        })
                         .transpose()
                 };
                 let factor = match &b.factor {
                     None => None,
                     Some(IntOrString::Int(i)) => Some(*i),
                     Some(IntOrString::String(s)) => Some(
-                        s.trim().parse().map_err(|_| bad("backoff.factor", s, "not an integer"))?,
+                        s.trim()
+                            .parse()
+                            .map_err(|_| bad("backoff.factor", s, "not an integer"))?,
                     ),
                 };
                 Some(Backoff {
@@ -170,7 +178,9 @@ pub(crate) struct AttemptRecord {
 impl AttemptRecord {
     /// Whole seconds, as Argo's node timestamps have.
     pub(crate) fn duration_secs(&self) -> u64 {
-        self.finished.saturating_duration_since(self.started).as_secs()
+        self.finished
+            .saturating_duration_since(self.started)
+            .as_secs()
     }
 }
 
@@ -219,7 +229,9 @@ pub(crate) fn decide(
         let wait = backoff_wait(b, attempts);
         let waiting_deadline = last.finished + wait;
         if max_deadline.is_some_and(|d| waiting_deadline > d) {
-            return Ok(Decision::Stop("Backoff would exceed max duration limit".into()));
+            return Ok(Decision::Stop(
+                "Backoff would exceed max duration limit".into(),
+            ));
         }
         // Upstream waits only while a limit is set and not yet used up.
         if now < waiting_deadline && limit.is_some_and(|l| attempts <= l) {
@@ -251,7 +263,9 @@ pub(crate) fn decide(
         let scope = |name: &str| {
             Some(match name {
                 "retries" => (attempts - 1).to_string(),
-                "lastRetry.exitCode" => last.exit_code.map_or_else(|| "-1".into(), |c| c.to_string()),
+                "lastRetry.exitCode" => last
+                    .exit_code
+                    .map_or_else(|| "-1".into(), |c| c.to_string()),
                 "lastRetry.status" => phase(last.status).to_owned(),
                 "lastRetry.duration" => last.duration_secs().to_string(),
                 "lastRetry.message" => last.message.clone(),
@@ -259,7 +273,9 @@ pub(crate) fn decide(
             })
         };
         if !e.eval_bool(&scope)? {
-            return Ok(Decision::Stop("retryStrategy.expression evaluated to false".into()));
+            return Ok(Decision::Stop(
+                "retryStrategy.expression evaluated to false".into(),
+            ));
         }
     }
     Ok(Decision::Retry { deadline })
@@ -271,7 +287,8 @@ pub(crate) fn backoff_wait(b: &Backoff, attempts: u32) -> Duration {
     if let Some(f) = b.factor.filter(|f| *f > 0) {
         let exp = i32::try_from(attempts.saturating_sub(1)).unwrap_or(i32::MAX);
         let factor = f64::from(f).powi(exp);
-        wait = Duration::try_from_secs_f64(b.duration.as_secs_f64() * factor).unwrap_or(Duration::MAX);
+        wait =
+            Duration::try_from_secs_f64(b.duration.as_secs_f64() * factor).unwrap_or(Duration::MAX);
     }
     b.cap.map_or(wait, |cap| wait.min(cap))
 }

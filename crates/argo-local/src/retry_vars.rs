@@ -83,7 +83,9 @@ impl RetryVariables {
                 .and_then(|l| l.exit_code)
                 .map_or_else(|| "0".into(), |c| c.to_string()),
             "lastRetry.status" => last.map(|l| l.status.clone()).unwrap_or_default(),
-            "lastRetry.duration" => last.map_or_else(|| "0".into(), |l| l.duration_secs.to_string()),
+            "lastRetry.duration" => {
+                last.map_or_else(|| "0".into(), |l| l.duration_secs.to_string())
+            }
             "lastRetry.message" => last.map(|l| l.message.clone()).unwrap_or_default(),
             _ => return None,
         })
@@ -136,7 +138,10 @@ pub fn substitute_retry_variables(
     serde_json::from_value(json).map_err(SubstituteError::Model)
 }
 
-fn substitute_value(v: &mut serde_json::Value, vars: &RetryVariables) -> Result<(), SubstituteError> {
+fn substitute_value(
+    v: &mut serde_json::Value,
+    vars: &RetryVariables,
+) -> Result<(), SubstituteError> {
     match v {
         serde_json::Value::String(s) if s.contains("{{") => *s = substitute_text(s, vars)?,
         serde_json::Value::Array(items) => {
@@ -155,7 +160,10 @@ fn substitute_value(v: &mut serde_json::Value, vars: &RetryVariables) -> Result<
 }
 
 /// `text` with its retry tags replaced (see [`substitute_retry_variables`]).
-pub(crate) fn substitute_text(text: &str, vars: &RetryVariables) -> Result<String, SubstituteError> {
+pub(crate) fn substitute_text(
+    text: &str,
+    vars: &RetryVariables,
+) -> Result<String, SubstituteError> {
     replace_tags(text, &mut |tag| match tag {
         Tag::Simple(name) => Ok(vars.value(name)),
         Tag::Expression(e) => {
@@ -172,7 +180,10 @@ pub(crate) fn substitute_text(text: &str, vars: &RetryVariables) -> Result<Strin
                 return Ok(None);
             }
             let checked = Expr::new(e, &|v| vars.value(v).is_some()).map_err(err)?;
-            checked.eval(&|v| vars.value(v)).map(|v| Some(v.to_string())).map_err(err)
+            checked
+                .eval(&|v| vars.value(v))
+                .map(|v| Some(v.to_string()))
+                .map_err(err)
         }
     })
 }

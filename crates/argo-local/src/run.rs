@@ -40,7 +40,10 @@ impl Plan {
                     cancelled = true;
                     observer.on_event(&Event::Stopping {
                         failed: None,
-                        running: running.iter().map(|&n| self.nodes[n].name.clone()).collect(),
+                        running: running
+                            .iter()
+                            .map(|&n| self.nodes[n].name.clone())
+                            .collect(),
                     });
                 }
                 let mut changed = false;

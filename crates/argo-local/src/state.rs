@@ -106,7 +106,11 @@ impl<'p> Rt<'p> {
 
     /// One pass: starts what may start (leaves go to `ready`, in plan order) and judges
     /// finished scopes, until nothing changes. Returns whether anything changed.
-    pub(crate) fn progress(&mut self, ready: &mut Vec<usize>, observer: &mut impl Observer) -> bool {
+    pub(crate) fn progress(
+        &mut self,
+        ready: &mut Vec<usize>,
+        observer: &mut impl Observer,
+    ) -> bool {
         let mut changed_any = false;
         loop {
             let mut changed = false;
@@ -136,7 +140,12 @@ impl<'p> Rt<'p> {
                 .any(|&c| matches!(self.state[c], State::Done(t) if t.is_failure()))
     }
 
-    fn schedule(&mut self, scope: usize, ready: &mut Vec<usize>, observer: &mut impl Observer) -> bool {
+    fn schedule(
+        &mut self,
+        scope: usize,
+        ready: &mut Vec<usize>,
+        observer: &mut impl Observer,
+    ) -> bool {
         if self.blocked(scope) {
             return false;
         }
@@ -169,7 +178,10 @@ impl<'p> Rt<'p> {
             }
             Kind::Steps { groups } => {
                 for group in groups {
-                    if group.iter().all(|&c| matches!(self.state[c], State::Done(_))) {
+                    if group
+                        .iter()
+                        .all(|&c| matches!(self.state[c], State::Done(_)))
+                    {
                         if assess::group_failed(self, group) {
                             break;
                         }
@@ -191,10 +203,12 @@ impl<'p> Rt<'p> {
     /// Judges `scope` when nothing in it is created and unfinished.
     fn try_judge(&mut self, scope: usize) -> bool {
         let s = &self.plan.scopes[scope];
-        let busy = s
-            .children
-            .iter()
-            .any(|&c| matches!(self.state[c], State::Queued | State::Running | State::Active));
+        let busy = s.children.iter().any(|&c| {
+            matches!(
+                self.state[c],
+                State::Queued | State::Running | State::Active
+            )
+        });
         if busy {
             return false;
         }
@@ -228,7 +242,12 @@ impl<'p> Rt<'p> {
             }
             Err(e) => {
                 // Reported on the first task of the nested template.
-                let first = self.plan.order.iter().copied().find(|&l| self.inside(l, inner));
+                let first = self
+                    .plan
+                    .order
+                    .iter()
+                    .copied()
+                    .find(|&l| self.inside(l, inner));
                 self.state[c] = State::Done(TaskStatus::Errored);
                 self.judged[inner] = Some(TaskStatus::Errored);
                 if let Some(first) = first {
@@ -272,7 +291,12 @@ impl<'p> Rt<'p> {
         }
     }
 
-    pub(crate) fn finish_errored(&mut self, n: usize, error: TaskError, observer: &mut impl Observer) {
+    pub(crate) fn finish_errored(
+        &mut self,
+        n: usize,
+        error: TaskError,
+        observer: &mut impl Observer,
+    ) {
         let message = Some(crate::job::chain(&error));
         let f = Finished {
             node: n,

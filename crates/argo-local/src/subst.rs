@@ -64,7 +64,9 @@ pub(crate) fn render(
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, Unresolved> {
     replace_tags(text, &mut |tag| match tag {
-        Tag::Simple(name) => lookup(name).map(Some).ok_or_else(|| Unresolved(name.to_owned())),
+        Tag::Simple(name) => lookup(name)
+            .map(Some)
+            .ok_or_else(|| Unresolved(name.to_owned())),
         Tag::Expression(e) => crate::expr::Expr::new(e, &|v| lookup(v).is_some())
             .and_then(|x| x.eval(lookup))
             .map(|v| Some(v.to_string()))
@@ -180,7 +182,11 @@ mod tests {
         );
         assert_eq!(
             tags("{{a}} and {{ b.c }} {{=x + 1}}"),
-            [Tag::Simple("a"), Tag::Simple("b.c"), Tag::Expression("x + 1")]
+            [
+                Tag::Simple("a"),
+                Tag::Simple("b.c"),
+                Tag::Expression("x + 1")
+            ]
         );
         assert_eq!(
             render("{{=inputs.parameters.a + '!'}}", &vars).unwrap(),

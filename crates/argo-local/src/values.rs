@@ -19,7 +19,10 @@ impl Rt<'_> {
         if let Some(name) = tag.strip_prefix("inputs.parameters.") {
             return self.inputs[scope].get(name).cloned();
         }
-        if let Some(rest) = tag.strip_prefix("tasks.").or_else(|| tag.strip_prefix("steps.")) {
+        if let Some(rest) = tag
+            .strip_prefix("tasks.")
+            .or_else(|| tag.strip_prefix("steps."))
+        {
             let (task, what) = rest.split_once('.')?;
             let &sib = self.plan.scopes[scope]
                 .children
@@ -55,7 +58,12 @@ impl Rt<'_> {
                 .iter()
                 .find(|(a, _)| *a == p.name)
                 .map(|(_, v)| v.as_str());
-            let raw = raw.or_else(|| p.value.as_ref().or(p.default.as_ref()).map(AnyString::as_str));
+            let raw = raw.or_else(|| {
+                p.value
+                    .as_ref()
+                    .or(p.default.as_ref())
+                    .map(AnyString::as_str)
+            });
             let value = render(raw.unwrap_or_default(), &|tag| self.lookup(node.scope, tag))
                 .map_err(|u| TaskError::Unresolved { variable: u.0 })?;
             values.insert(p.name.clone(), value);
@@ -85,7 +93,11 @@ impl Rt<'_> {
     }
 
     /// The job of leaf `n`: its inputs resolved, its variables, its retry strategy.
-    pub(crate) fn leaf_job(&mut self, n: usize, options: &Arc<crate::RunOptions>) -> Result<Job, TaskError> {
+    pub(crate) fn leaf_job(
+        &mut self,
+        n: usize,
+        options: &Arc<crate::RunOptions>,
+    ) -> Result<Job, TaskError> {
         let plan = self.plan;
         let node = &plan.nodes[n];
         let inputs = self.resolve_inputs(n)?;
@@ -106,10 +118,17 @@ impl Rt<'_> {
                 .into_iter()
                 .map(|(k, v)| (format!("inputs.parameters.{k}"), v)),
         );
-        vars.insert("node.name".into(), format!("{}.{}", plan.workflow_name, node.name));
+        vars.insert(
+            "node.name".into(),
+            format!("{}.{}", plan.workflow_name, node.name),
+        );
         vars.insert(
             "pod.name".into(),
-            format!("{}-{}", plan.workflow_name, node.name.as_str().replace('.', "-")),
+            format!(
+                "{}-{}",
+                plan.workflow_name,
+                node.name.as_str().replace('.', "-")
+            ),
         );
         let strategy = plan.strategies.get(&node.template).cloned();
         let limit = match strategy.as_ref().and_then(|s| s.limit.as_ref()) {
@@ -137,7 +156,11 @@ impl Rt<'_> {
             name: node.name.clone(),
             template,
             vars,
-            secrets: plan.secrets.get(&node.template).cloned().unwrap_or_default(),
+            secrets: plan
+                .secrets
+                .get(&node.template)
+                .cloned()
+                .unwrap_or_default(),
             options: Arc::clone(options),
             strategy,
             limit,

@@ -94,9 +94,9 @@ pub(super) fn eval(ast: &Ast, vars: &dyn Fn(&str) -> Option<String>) -> Result<V
         Ast::Float(f) => Value::Float(*f),
         Ast::Str(s) => Value::Str(s.clone()),
         Ast::List(items) => Value::List(items.iter().map(ev).collect::<Result<_, _>>()?),
-        Ast::Var(name) => Value::Str(
-            vars(name).ok_or_else(|| ExprError::UnknownVariable(name.clone()))?,
-        ),
+        Ast::Var(name) => {
+            Value::Str(vars(name).ok_or_else(|| ExprError::UnknownVariable(name.clone()))?)
+        }
         Ast::Not(a) => Value::Bool(!truth(&ev(a)?)?),
         Ast::Neg(a) => match ev(a)? {
             Value::Int(i) => Value::Int(-i),
@@ -119,7 +119,13 @@ pub(super) fn eval(ast: &Ast, vars: &dyn Fn(&str) -> Option<String>) -> Result<V
                     .and_then(|at| items.get(at).cloned())
                     .ok_or_else(|| rt(&format!("index {i} out of range (len {len})")))?
             }
-            (a, i) => return Err(rt(&format!("cannot index {} with {}", a.type_name(), i.type_name()))),
+            (a, i) => {
+                return Err(rt(&format!(
+                    "cannot index {} with {}",
+                    a.type_name(),
+                    i.type_name()
+                )));
+            }
         },
         Ast::Call(name, args) => {
             let args = args.iter().map(ev).collect::<Result<Vec<_>, _>>()?;
@@ -138,7 +144,10 @@ fn rt(what: &str) -> ExprError {
 fn truth(v: &Value) -> Result<bool, ExprError> {
     match v {
         Value::Bool(b) => Ok(*b),
-        other => Err(rt(&format!("expected a boolean, got {}", other.type_name()))),
+        other => Err(rt(&format!(
+            "expected a boolean, got {}",
+            other.type_name()
+        ))),
     }
 }
 
@@ -216,7 +225,10 @@ fn arith(op: Bin, a: &Value, b: &Value) -> Result<Value, ExprError> {
             Bin::Mul => Value::Int(x.checked_mul(y).ok_or_else(overflow)?),
             #[allow(clippy::cast_precision_loss)]
             Bin::Div => Value::Float(x as f64 / y as f64),
-            _ => Value::Int(x.checked_rem(y).ok_or_else(|| rt("integer divide by zero"))?),
+            _ => Value::Int(
+                x.checked_rem(y)
+                    .ok_or_else(|| rt("integer divide by zero"))?,
+            ),
         });
     }
     let (Some(x), Some(y)) = (a.number(), b.number()) else {

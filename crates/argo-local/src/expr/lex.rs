@@ -30,14 +30,24 @@ pub(super) fn lex(text: &str) -> Result<Vec<Tok>, ExprError> {
             i += c.len_utf8();
         } else if c.is_ascii_digit() {
             let start = i;
-            while i < text.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.' || bytes[i] == b'_') {
+            while i < text.len()
+                && (bytes[i].is_ascii_digit() || bytes[i] == b'.' || bytes[i] == b'_')
+            {
                 i += 1;
             }
             let digits = text[start..i].replace('_', "");
             toks.push(if digits.contains('.') {
-                Tok::Float(digits.parse().map_err(|_| syntax(&format!("bad number `{digits}`")))?)
+                Tok::Float(
+                    digits
+                        .parse()
+                        .map_err(|_| syntax(&format!("bad number `{digits}`")))?,
+                )
             } else {
-                Tok::Int(digits.parse().map_err(|_| syntax(&format!("bad number `{digits}`")))?)
+                Tok::Int(
+                    digits
+                        .parse()
+                        .map_err(|_| syntax(&format!("bad number `{digits}`")))?,
+                )
             });
         } else if c == '\'' || c == '"' {
             let (s, len) = string(&text[i..], c)?;
@@ -47,7 +57,10 @@ pub(super) fn lex(text: &str) -> Result<Vec<Tok>, ExprError> {
             let start = i;
             while i < text.len() {
                 let d = bytes[i];
-                let dotted = d == b'.' && bytes.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || *n == b'_');
+                let dotted = d == b'.'
+                    && bytes
+                        .get(i + 1)
+                        .is_some_and(|n| n.is_ascii_alphabetic() || *n == b'_');
                 if d.is_ascii_alphanumeric() || d == b'_' || d == b'$' || dotted {
                     i += 1;
                 } else {

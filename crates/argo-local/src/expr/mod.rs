@@ -78,7 +78,10 @@ impl Expr {
         if matches!(e.ty, Ty::Bool | Ty::Any) {
             Ok(e)
         } else {
-            Err(ExprError::Type(format!("the result is {}, not a boolean", e.ty)))
+            Err(ExprError::Type(format!(
+                "the result is {}, not a boolean",
+                e.ty
+            )))
         }
     }
 
@@ -95,7 +98,10 @@ impl Expr {
     }
 
     /// Evaluates a condition.
-    pub(crate) fn eval_bool(&self, vars: &dyn Fn(&str) -> Option<String>) -> Result<bool, ExprError> {
+    pub(crate) fn eval_bool(
+        &self,
+        vars: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<bool, ExprError> {
         match self.eval(vars)? {
             Value::Bool(b) => Ok(b),
             other => Err(ExprError::Runtime(format!(

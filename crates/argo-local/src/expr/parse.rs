@@ -148,7 +148,8 @@ impl Parser {
                     "contains" => Bin::Contains,
                     "startsWith" => Bin::StartsWith,
                     "endsWith" => Bin::EndsWith,
-                    "not" if matches!(self.toks.get(self.pos + 1), Some(Tok::Ident(i)) if i == "in") => {
+                    "not" if matches!(self.toks.get(self.pos + 1), Some(Tok::Ident(i)) if i == "in") =>
+                    {
                         self.pos += 1;
                         Bin::NotIn
                     }

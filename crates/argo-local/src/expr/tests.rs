@@ -30,15 +30,32 @@ fn argo_documented_retry_expressions_evaluate() {
     let t = |e: &str| eval(e).unwrap();
     assert_eq!(t("asInt(lastRetry.exitCode) > 1"), Value::Bool(true));
     assert_eq!(
-        t("lastRetry.status == 'Error' or (lastRetry.status == 'Failed' and asInt(lastRetry.exitCode) not in [0])"),
+        t(
+            "lastRetry.status == 'Error' or (lastRetry.status == 'Failed' and asInt(lastRetry.exitCode) not in [0])"
+        ),
         Value::Bool(true)
     );
-    assert_eq!(t("lastRetry.message matches 'OOMKilled|imminent'"), Value::Bool(true));
-    assert_eq!(t("lastRetry.message contains 'OOMKilled'"), Value::Bool(true));
+    assert_eq!(
+        t("lastRetry.message matches 'OOMKilled|imminent'"),
+        Value::Bool(true)
+    );
+    assert_eq!(
+        t("lastRetry.message contains 'OOMKilled'"),
+        Value::Bool(true)
+    );
     assert_eq!(t("asFloat(lastRetry.duration) < 10.5"), Value::Bool(false));
-    assert_eq!(t("!(asInt(retries) >= 3) && lastRetry.status != \"Error\""), Value::Bool(true));
-    assert_eq!(t("asInt(retries) == 0 ? '4Gi' : '16Gi'"), Value::Str("16Gi".into()));
-    assert_eq!(t("['4Gi', '8Gi', '16Gi'][asInt(retries)]"), Value::Str("16Gi".into()));
+    assert_eq!(
+        t("!(asInt(retries) >= 3) && lastRetry.status != \"Error\""),
+        Value::Bool(true)
+    );
+    assert_eq!(
+        t("asInt(retries) == 0 ? '4Gi' : '16Gi'"),
+        Value::Str("16Gi".into())
+    );
+    assert_eq!(
+        t("['4Gi', '8Gi', '16Gi'][asInt(retries)]"),
+        Value::Str("16Gi".into())
+    );
     assert_eq!(t("lastRetry.status + '!'"), Value::Str("Failed!".into()));
     assert_eq!(t("7 / 2"), Value::Float(3.5));
     assert_eq!(t("7 % 4 + 1 * 2"), Value::Int(5));
@@ -49,19 +66,38 @@ fn string_number_equality_is_false_as_in_expr_lang_and_flagged() {
     let e = Expr::new("lastRetry.exitCode == 137", &known).unwrap();
     assert_eq!(e.eval(&scope).unwrap(), Value::Bool(false));
     assert_eq!(e.always_false, ["lastRetry.exitCode == 137"]);
-    assert!(Expr::new("lastRetry.exitCode == '137'", &known).unwrap().always_false.is_empty());
+    assert!(
+        Expr::new("lastRetry.exitCode == '137'", &known)
+            .unwrap()
+            .always_false
+            .is_empty()
+    );
 }
 
 #[test]
 fn what_expr_lang_rejects_at_run_time_is_refused_up_front() {
     let err = |e: &str| Expr::new(e, &known).unwrap_err();
     assert!(matches!(err("lastRetry.exitCode > 1"), ExprError::Type(m) if m.contains("asInt")));
-    assert!(matches!(err("lastRetry.status && true"), ExprError::Type(_)));
+    assert!(matches!(
+        err("lastRetry.status && true"),
+        ExprError::Type(_)
+    ));
     assert!(matches!(err("lastRetry.exitCode - 1"), ExprError::Type(_)));
-    assert!(matches!(err("lastRetry.message matches '('"), ExprError::Type(_)));
-    assert!(matches!(err("steps.a.status == 'x'"), ExprError::UnknownVariable(v) if v == "steps.a.status"));
-    assert!(matches!(err("sprig.upper(lastRetry.status)"), ExprError::Unsupported(_)));
-    assert!(matches!(err("filter([1], {# > 0})"), ExprError::Syntax(_) | ExprError::Unsupported(_)));
+    assert!(matches!(
+        err("lastRetry.message matches '('"),
+        ExprError::Type(_)
+    ));
+    assert!(
+        matches!(err("steps.a.status == 'x'"), ExprError::UnknownVariable(v) if v == "steps.a.status")
+    );
+    assert!(matches!(
+        err("sprig.upper(lastRetry.status)"),
+        ExprError::Unsupported(_)
+    ));
+    assert!(matches!(
+        err("filter([1], {# > 0})"),
+        ExprError::Syntax(_) | ExprError::Unsupported(_)
+    ));
     assert!(matches!(err("a ?? b"), ExprError::Unsupported(_)));
     assert!(matches!(err("(lastRetry.status"), ExprError::Syntax(_)));
     assert!(matches!(

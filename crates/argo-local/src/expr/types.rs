@@ -66,7 +66,9 @@ pub(super) fn check(
         Ast::Ternary(c, a, b) => {
             let tc = sub(c)?;
             if !matches!(tc, Ty::Bool | Ty::Any) {
-                return Err(ExprError::Type(format!("`?:` needs a boolean condition, not {tc}")));
+                return Err(ExprError::Type(format!(
+                    "`?:` needs a boolean condition, not {tc}"
+                )));
             }
             let (ta, tb) = (sub(a)?, sub(b)?);
             if ta == tb { ta } else { Ty::Any }
@@ -135,13 +137,21 @@ fn binary(
         Bin::Lt | Bin::Le | Bin::Gt | Bin::Ge => {
             let ok = any || (numeric(ta) && numeric(tb)) || (ta == Ty::Str && tb == Ty::Str);
             if !ok {
-                return Err(mismatch("<", ta, tb));
+                let symbol = match op {
+                    Bin::Lt => "<",
+                    Bin::Le => "<=",
+                    Bin::Gt => ">",
+                    _ => ">=",
+                };
+                return Err(mismatch(symbol, ta, tb));
             }
             Ty::Bool
         }
         Bin::In | Bin::NotIn => {
             if !matches!(tb, Ty::List | Ty::Any) {
-                return Err(ExprError::Type(format!("`in` needs a list on its right, not {tb}")));
+                return Err(ExprError::Type(format!(
+                    "`in` needs a list on its right, not {tb}"
+                )));
             }
             Ty::Bool
         }

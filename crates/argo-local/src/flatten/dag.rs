@@ -37,7 +37,9 @@ impl Builder<'_> {
             let node = first + offset;
             let continue_on: Vec<ContinueOn> =
                 self.nodes[first..].iter().map(|n| n.continue_on).collect();
-            let gate = gate(task, &self.nodes[node].name, &local, &|i| continue_on[i - first])?;
+            let gate = gate(task, &self.nodes[node].name, &local, &|i| {
+                continue_on[i - first]
+            })?;
             self.nodes[node].gate = gate;
         }
         find_cycle(&self.nodes, &self.scopes[scope].children, &tmpl_name)?;
@@ -58,9 +60,13 @@ impl Builder<'_> {
                     .iter()
                     .copied()
                     .filter(|&c| {
-                        !children
-                            .iter()
-                            .any(|&o| self.nodes[o].gate.iter().flat_map(Expr::tasks).any(|d| *d == c))
+                        !children.iter().any(|&o| {
+                            self.nodes[o]
+                                .gate
+                                .iter()
+                                .flat_map(Expr::tasks)
+                                .any(|d| *d == c)
+                        })
                     })
                     .collect();
                 leaves.sort_by(|a, b| self.nodes[*a].name.leaf().cmp(self.nodes[*b].name.leaf()));
@@ -112,10 +118,12 @@ fn gate(
         })?;
         gate = Expr::and_opt(gate, Some(parsed.try_map(&mut resolve)?));
     }
-    Ok(gate.map(|g| g.expand_bare(&|t| {
-        let c = continue_on(*t);
-        (c.failed, c.error)
-    })))
+    Ok(gate.map(|g| {
+        g.expand_bare(&|t| {
+            let c = continue_on(*t);
+            (c.failed, c.error)
+        })
+    }))
 }
 
 fn find_cycle(nodes: &[Node], children: &[usize], template: &str) -> Result<()> {
@@ -172,7 +180,11 @@ pub(crate) fn topo_leaves(scopes: &[Scope], nodes: &[Node], scope: usize, out: &
     while done.len() < children.len() {
         let before = done.len();
         for &c in children {
-            let ready = nodes[c].gate.iter().flat_map(Expr::tasks).all(|d| done.contains(d))
+            let ready = nodes[c]
+                .gate
+                .iter()
+                .flat_map(Expr::tasks)
+                .all(|d| done.contains(d))
                 && children
                     .iter()
                     .all(|&o| nodes[o].group >= nodes[c].group || done.contains(&o));

@@ -94,7 +94,10 @@ impl Builder<'_> {
         };
         let template = self.call_template(call, &name)?;
         let (arguments, kedro_nodes) = arguments(call.arguments);
-        if local.insert(call.name.to_owned(), self.nodes.len()).is_some() {
+        if local
+            .insert(call.name.to_owned(), self.nodes.len())
+            .is_some()
+        {
             return Err(Error::DuplicateTask {
                 template: tmpl_name,
                 task: call.name.to_owned(),
@@ -109,10 +112,12 @@ impl Builder<'_> {
             arguments,
             gate: None,
             group,
-            continue_on: call.continue_on.map_or_else(ContinueOn::default, |c| ContinueOn {
-                failed: c.failed == Some(true),
-                error: c.error == Some(true),
-            }),
+            continue_on: call
+                .continue_on
+                .map_or_else(ContinueOn::default, |c| ContinueOn {
+                    failed: c.failed == Some(true),
+                    error: c.error == Some(true),
+                }),
             inner: None,
             kedro_nodes,
         });

@@ -6,7 +6,10 @@ use argo_local::{Error, Event, RunStatus, TaskStatus};
 use crate::{Fixture, started, workflow};
 
 fn status(report: &argo_local::RunReport, task: &str) -> TaskStatus {
-    report.task(task).unwrap_or_else(|| panic!("task {task}")).status
+    report
+        .task(task)
+        .unwrap_or_else(|| panic!("task {task}"))
+        .status
 }
 
 const HANDLER: &str = r#"
@@ -35,7 +38,9 @@ EXTRA
 #[test]
 fn assess_dag_phase_a_handled_failure_succeeds() {
     let f = Fixture::new();
-    let yaml = HANDLER.replace("EXTRA\n", "").replace("{{tasks.name}}-ran || touch ran", "handled");
+    let yaml = HANDLER
+        .replace("EXTRA\n", "")
+        .replace("{{tasks.name}}-ran || touch ran", "handled");
     let (report, _) = crate::run(&workflow(&yaml), f.options());
     assert_eq!(status(&report, "a"), TaskStatus::Failed);
     assert_eq!(status(&report, "on-failure"), TaskStatus::Succeeded);
@@ -47,7 +52,10 @@ fn assess_dag_phase_a_handled_failure_succeeds() {
 
     let only_handler = HANDLER
         .replace("EXTRA\n", "")
-        .replace("      - {name: on-success, template: ok, depends: a.Succeeded}\n", "")
+        .replace(
+            "      - {name: on-success, template: ok, depends: a.Succeeded}\n",
+            "",
+        )
         .replace("{{tasks.name}}-ran || touch ran", "handled");
     let (report, _) = crate::run(&workflow(&only_handler), f.options());
     assert_eq!(status(&report, "on-failure"), TaskStatus::Succeeded);
@@ -82,7 +90,10 @@ fn continue_on_failed_lets_the_dag_go_on() {
     assert_eq!(status(&report, "after"), TaskStatus::Succeeded);
     assert_eq!(report.status, RunStatus::Succeeded);
     // A failed target with continueOn does not fail the DAG either.
-    let target = CONTINUE.replace("      - {name: after, template: touch, dependencies: [flaky]}\n", "");
+    let target = CONTINUE.replace(
+        "      - {name: after, template: touch, dependencies: [flaky]}\n",
+        "",
+    );
     let (report, _) = crate::run(&workflow(&target), f.options());
     assert_eq!(report.status, RunStatus::Succeeded);
     // `continueOn: {error: true}` does not cover a failure.
@@ -127,14 +138,21 @@ spec:
 #[test]
 fn execute_steps_runs_groups_in_order_and_passes_outputs() {
     let f = Fixture::new();
-    let (report, events) = crate::run(&workflow(&STEPS.replace("CODE", "true")), f.options().jobs(2));
+    let (report, events) = crate::run(
+        &workflow(&STEPS.replace("CODE", "true")),
+        f.options().jobs(2),
+    );
     assert!(report.is_success(), "{report:#?}");
     assert_eq!(f.read("consumed"), "hello\n|");
     assert!(f.exists("last-ran"));
     let names = started(&events);
     assert_eq!(&names[2..], ["consume", "last"]);
     assert_eq!(
-        report.tasks.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        report
+            .tasks
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>(),
         ["produce", "other", "consume", "last"]
     );
 }
@@ -144,17 +162,25 @@ fn execute_steps_runs_groups_in_order_and_passes_outputs() {
 #[test]
 fn execute_step_group_a_failure_stops_later_groups() {
     let f = Fixture::new();
-    let (report, _) = crate::run(&workflow(&STEPS.replace("CODE", "exit 4")), f.options().jobs(2));
+    let (report, _) = crate::run(
+        &workflow(&STEPS.replace("CODE", "exit 4")),
+        f.options().jobs(2),
+    );
     assert_eq!(report.status, RunStatus::Failed);
-    assert_eq!(status(&report, "produce"), TaskStatus::Succeeded, "the group ran to its end");
+    assert_eq!(
+        status(&report, "produce"),
+        TaskStatus::Succeeded,
+        "the group ran to its end"
+    );
     assert_eq!(status(&report, "other"), TaskStatus::Failed);
     assert_eq!(status(&report, "consume"), TaskStatus::NotRun);
     assert!(!f.exists("last-ran"));
 
     let f = Fixture::new();
-    let yaml = STEPS
-        .replace("CODE", "exit 4")
-        .replace("template: wait-produce}", "template: wait-produce, continueOn: {failed: true}}");
+    let yaml = STEPS.replace("CODE", "exit 4").replace(
+        "template: wait-produce}",
+        "template: wait-produce, continueOn: {failed: true}}",
+    );
     let (report, _) = crate::run(&workflow(&yaml), f.options().jobs(2));
     assert_eq!(report.status, RunStatus::Succeeded);
     assert!(f.exists("last-ran"));
@@ -230,7 +256,10 @@ fn process_node_retries_without_limit_retries_until_success() {
     assert_eq!(lines[0], "0 0 '' ''");
     assert_eq!(lines[1], "1 3 'Failed' 'main: Error (exit code 3)'");
     assert_eq!(lines[5], "5 3 'Failed' 'main: Error (exit code 3)'");
-    let retries = events.iter().filter(|e| matches!(e, Event::TaskRetrying { .. })).count();
+    let retries = events
+        .iter()
+        .filter(|e| matches!(e, Event::TaskRetrying { .. }))
+        .count();
     assert_eq!(retries, 5);
     assert_eq!(t.history.len(), 6);
     assert_eq!(report.status, RunStatus::Succeeded);
@@ -248,8 +277,14 @@ fn process_node_retries_expression_decides() {
     );
     let (report, _) = crate::run(&workflow(&yaml), f.options());
     let t = report.task("t").expect("task");
-    assert_eq!((t.status, t.attempts, t.exit_code), (TaskStatus::Failed, 3, Some(1)));
-    assert_eq!(t.message.as_deref(), Some("retryStrategy.expression evaluated to false"));
+    assert_eq!(
+        (t.status, t.attempts, t.exit_code),
+        (TaskStatus::Failed, 3, Some(1))
+    );
+    assert_eq!(
+        t.message.as_deref(),
+        Some("retryStrategy.expression evaluated to false")
+    );
     let seen = f.read("seen");
     assert_eq!(
         seen.lines().nth(1),
@@ -265,7 +300,10 @@ fn retry_variables_escalate_memory_in_pod_spec_patch() {
     let f = Fixture::new();
     let patch = r#"podSpecPatch: '{"containers":[{"name":"main","resources":{"limits":{"memory":"{{=asInt(lastRetry.exitCode) == 137 ? ''16Gi'' : ''4Gi''}}"}}}]}'"#;
     let yaml = RETRY
-        .replace("STRATEGY", "{limit: 2, expression: \"lastRetry.message contains 'OOMKilled'\"}")
+        .replace(
+            "STRATEGY",
+            "{limit: 2, expression: \"lastRetry.message contains 'OOMKilled'\"}",
+        )
         .replace("PATCH", patch)
         .replace("SCRIPT", "[ $n -ge 2 ] || kill -9 $$$$");
     let (report, events) = crate::run(&workflow(&yaml), f.options());
@@ -281,7 +319,10 @@ fn retry_variables_escalate_memory_in_pod_spec_patch() {
     assert_eq!(patches.len(), 2);
     assert!(patches[0].contains(r#""memory":"4Gi""#), "{}", patches[0]);
     assert!(patches[1].contains(r#""memory":"16Gi""#), "{}", patches[1]);
-    assert_eq!(t.history[1].pod_spec_patch.as_deref(), Some(patches[1].as_str()));
+    assert_eq!(
+        t.history[1].pod_spec_patch.as_deref(),
+        Some(patches[1].as_str())
+    );
     assert!(
         report
             .warnings
@@ -304,7 +345,10 @@ fn process_node_retries_on_transient_error() {
         .transient_error_pattern(regex::Regex::new("exit code 5").expect("regex"));
     let (report, _) = crate::run(&workflow(&yaml), options);
     let t = report.task("t").expect("task");
-    assert_eq!((t.attempts, t.message.as_deref()), (4, Some("No more retries left")));
+    assert_eq!(
+        (t.attempts, t.message.as_deref()),
+        (4, Some("No more retries left"))
+    );
 }
 
 /// `processNodeRetries` with `backoff.maxDuration`: a retry is killed at the deadline (first
@@ -319,7 +363,10 @@ fn process_node_retries_max_duration_kills_and_stops() {
     let started = std::time::Instant::now();
     let (report, _) = crate::run(&workflow(&yaml), f.options());
     let t = report.task("t").expect("task");
-    assert!(started.elapsed() < std::time::Duration::from_secs(20), "killed at the deadline");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "killed at the deadline"
+    );
     assert_eq!(t.attempts, 2, "{t:#?}");
     assert_eq!(
         t.history[1].message,
@@ -336,7 +383,10 @@ fn a_failing_retry_expression_errors_the_task() {
     let (report, _) = crate::run(&workflow(&yaml), f.options());
     let t = report.task("t").expect("task");
     assert_eq!((t.status, t.attempts), (TaskStatus::Errored, 1));
-    assert!(matches!(t.error.as_deref(), Some(argo_local::TaskError::RetryExpression { .. })));
+    assert!(matches!(
+        t.error.as_deref(),
+        Some(argo_local::TaskError::RetryExpression { .. })
+    ));
 }
 
 /// Expressions outside the subset, or that expr-lang would reject at run time, are refused
@@ -344,10 +394,17 @@ fn a_failing_retry_expression_errors_the_task() {
 #[test]
 fn unsupported_retry_expressions_are_refused_up_front() {
     let f = Fixture::new();
-    for expression in ["lastRetry.exitCode > 1", "sprig.contains(lastRetry.message, 'x')", "steps.a.status == 'x'"] {
+    for expression in [
+        "lastRetry.exitCode > 1",
+        "sprig.contains(lastRetry.message, 'x')",
+        "steps.a.status == 'x'",
+    ] {
         let yaml = retry_yaml(&format!("{{expression: \"{expression}\"}}"), "true");
         let err = argo_local::Plan::new(&workflow(&yaml), f.options()).unwrap_err();
-        assert!(matches!(err, Error::InvalidRetryStrategy { ref template, .. } if template == "t"), "{err}");
+        assert!(
+            matches!(err, Error::InvalidRetryStrategy { ref template, .. } if template == "t"),
+            "{err}"
+        );
     }
     assert!(!f.exists("seen"));
 }
@@ -378,7 +435,9 @@ spec:
     inputs: {parameters: [{name: run_id}]}
     container: {image: unused, command: [sh, -c, "echo {{inputs.parameters.run_id}} > got"]}
 "#;
-    let options = f.options().done_task("init", vec![("run_id".into(), "run-42".into())]);
+    let options = f
+        .options()
+        .done_task("init", vec![("run_id".into(), "run-42".into())]);
     let (report, _) = crate::run(&workflow(yaml), options);
     assert!(report.is_success(), "{report:#?}");
     assert!(!f.exists("init-ran"));
@@ -386,7 +445,9 @@ spec:
     assert_eq!(status(&report, "init"), TaskStatus::Succeeded);
 
     let missing = argo_local::Plan::new(&workflow(yaml), f.options().done_task("init", Vec::new()));
-    assert!(matches!(missing, Err(Error::MissingDoneOutputs { ref outputs, .. }) if outputs == &["run_id"]));
+    assert!(
+        matches!(missing, Err(Error::MissingDoneOutputs { ref outputs, .. }) if outputs == &["run_id"])
+    );
     let unknown = argo_local::Plan::new(&workflow(yaml), f.options().done_task("nope", Vec::new()));
     assert!(matches!(unknown, Err(Error::UnknownDoneTask { .. })));
 }

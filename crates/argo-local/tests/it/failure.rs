@@ -57,7 +57,10 @@ spec:
 
     assert_eq!(report.status, RunStatus::Failed);
     assert!(f.exists("slow-done") && f.exists("after-slow"));
-    assert!(!f.exists("after-boom"), "the dependent of a failed task is omitted");
+    assert!(
+        !f.exists("after-boom"),
+        "the dependent of a failed task is omitted"
+    );
     let boom = report.task("boom").expect("task");
     assert_eq!(boom.status, TaskStatus::Failed);
     assert_eq!(boom.exit_code, Some(3));
