@@ -145,15 +145,13 @@ fn attempt(
 
 fn last_attempt(r: &AttemptRecord) -> LastAttempt {
     let secs = r.duration_secs();
-    match (r.status, r.exit_code) {
-        (TaskStatus::Failed, Some(code)) => LastAttempt::failed(code, secs, r.message.clone()),
-        _ => {
-            let mut last = LastAttempt::errored(secs, r.message.clone());
-            last.exit_code = r.exit_code;
-            last.status = phase(r.status).to_owned();
-            last
-        }
+    if let (TaskStatus::Failed, Some(code)) = (r.status, r.exit_code) {
+        return LastAttempt::failed(code, secs, r.message.clone());
     }
+    let mut last = LastAttempt::errored(secs, r.message.clone());
+    last.exit_code = r.exit_code;
+    phase(r.status).clone_into(&mut last.status);
+    last
 }
 
 /// What follows a failed attempt.

@@ -172,9 +172,8 @@ pub(crate) fn substitute_text(
                 source,
             };
             // Only expressions over retry variables belong to this stage.
-            let parsed = match Expr::new(e, &|_| true) {
-                Ok(p) => p,
-                Err(_) => return Ok(None),
+            let Ok(parsed) = Expr::new(e, &|_| true) else {
+                return Ok(None);
             };
             if parsed.variables().iter().any(|v| vars.value(v).is_none()) {
                 return Ok(None);

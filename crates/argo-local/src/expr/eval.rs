@@ -133,7 +133,7 @@ pub(super) fn eval(ast: &Ast, vars: &dyn Fn(&str) -> Option<String>) -> Result<V
         }
         Ast::Binary(Bin::And, a, b) => Value::Bool(truth(&ev(a)?)? && truth(&ev(b)?)?),
         Ast::Binary(Bin::Or, a, b) => Value::Bool(truth(&ev(a)?)? || truth(&ev(b)?)?),
-        Ast::Binary(op, a, b) => binary(*op, ev(a)?, ev(b)?)?,
+        Ast::Binary(op, a, b) => binary(*op, &ev(a)?, &ev(b)?)?,
     })
 }
 
@@ -151,7 +151,9 @@ fn truth(v: &Value) -> Result<bool, ExprError> {
     }
 }
 
-/// expr-lang's `==`: numbers compare by value across int and float; other types must match.
+/// expr-lang's `==`: numbers compare by value across int and float (exactly, as Go's `==`);
+/// other types must match.
+#[allow(clippy::float_cmp)]
 fn equal(a: &Value, b: &Value) -> bool {
     match (a.number(), b.number()) {
         (Some(x), Some(y)) => x == y,
@@ -166,9 +168,9 @@ fn string(v: &Value) -> Result<&str, ExprError> {
     }
 }
 
-fn binary(op: Bin, a: Value, b: Value) -> Result<Value, ExprError> {
+fn binary(op: Bin, a: &Value, b: &Value) -> Result<Value, ExprError> {
     let order = || -> Result<Ordering, ExprError> {
-        match (&a, &b) {
+        match (a, b) {
             (Value::Str(x), Value::Str(y)) => Ok(x.cmp(y)),
             _ => match (a.number(), b.number()) {
                 (Some(x), Some(y)) => x.partial_cmp(&y).ok_or_else(|| rt("cannot compare NaN")),
@@ -181,32 +183,32 @@ fn binary(op: Bin, a: Value, b: Value) -> Result<Value, ExprError> {
         }
     };
     Ok(match op {
-        Bin::Eq => Value::Bool(equal(&a, &b)),
-        Bin::Ne => Value::Bool(!equal(&a, &b)),
+        Bin::Eq => Value::Bool(equal(a, b)),
+        Bin::Ne => Value::Bool(!equal(a, b)),
         Bin::Lt => Value::Bool(order()? == Ordering::Less),
         Bin::Le => Value::Bool(order()? != Ordering::Greater),
         Bin::Gt => Value::Bool(order()? == Ordering::Greater),
         Bin::Ge => Value::Bool(order()? != Ordering::Less),
         Bin::In | Bin::NotIn => {
-            let Value::List(items) = &b else {
+            let Value::List(items) = b else {
                 return Err(rt(&format!("`in` needs a list, got {}", b.type_name())));
             };
-            let found = items.iter().any(|i| equal(&a, i));
+            let found = items.iter().any(|i| equal(a, i));
             Value::Bool(found == (op == Bin::In))
         }
         Bin::Matches => {
-            let re = regex::Regex::new(string(&b)?)
+            let re = regex::Regex::new(string(b)?)
                 .map_err(|e| rt(&format!("invalid regular expression: {e}")))?;
-            Value::Bool(re.is_match(string(&a)?))
+            Value::Bool(re.is_match(string(a)?))
         }
-        Bin::Contains => Value::Bool(string(&a)?.contains(string(&b)?)),
-        Bin::StartsWith => Value::Bool(string(&a)?.starts_with(string(&b)?)),
-        Bin::EndsWith => Value::Bool(string(&a)?.ends_with(string(&b)?)),
-        Bin::Add => match (&a, &b) {
+        Bin::Contains => Value::Bool(string(a)?.contains(string(b)?)),
+        Bin::StartsWith => Value::Bool(string(a)?.starts_with(string(b)?)),
+        Bin::EndsWith => Value::Bool(string(a)?.ends_with(string(b)?)),
+        Bin::Add => match (a, b) {
             (Value::Str(x), Value::Str(y)) => Value::Str(format!("{x}{y}")),
-            _ => arith(op, &a, &b)?,
+            _ => arith(op, a, b)?,
         },
-        Bin::Sub | Bin::Mul | Bin::Div | Bin::Rem => arith(op, &a, &b)?,
+        Bin::Sub | Bin::Mul | Bin::Div | Bin::Rem => arith(op, a, b)?,
         Bin::And | Bin::Or => unreachable_logic()?,
     })
 }

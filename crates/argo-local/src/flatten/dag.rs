@@ -45,34 +45,29 @@ impl Builder<'_> {
         find_cycle(&self.nodes, &self.scopes[scope].children, &tmpl_name)?;
         let children = self.scopes[scope].children.clone();
         // `findLeafTaskNames`: the tasks nothing depends on, sorted by name; or `dag.target`.
-        let targets: Vec<usize> = match dag.target.as_deref().filter(|t| !t.trim().is_empty()) {
-            Some(text) => text
-                .split_whitespace()
-                .map(|t| {
-                    local.get(t).copied().ok_or_else(|| Error::UnknownTemplate {
-                        template: t.to_owned(),
-                        used_by: format!("dag.target of template `{tmpl_name}`"),
+        let targets: Vec<usize> =
+            if let Some(text) = dag.target.as_deref().filter(|t| !t.trim().is_empty()) {
+                text.split_whitespace()
+                    .map(|t| {
+                        local.get(t).copied().ok_or_else(|| Error::UnknownTemplate {
+                            template: t.to_owned(),
+                            used_by: format!("dag.target of template `{tmpl_name}`"),
+                        })
                     })
-                })
-                .collect::<Result<_>>()?,
-            None => {
+                    .collect::<Result<_>>()?
+            } else {
+                let depended: Vec<usize> = children
+                    .iter()
+                    .flat_map(|&o| self.nodes[o].gate.iter().flat_map(Expr::tasks).copied())
+                    .collect();
                 let mut leaves: Vec<usize> = children
                     .iter()
                     .copied()
-                    .filter(|&c| {
-                        !children.iter().any(|&o| {
-                            self.nodes[o]
-                                .gate
-                                .iter()
-                                .flat_map(Expr::tasks)
-                                .any(|d| *d == c)
-                        })
-                    })
+                    .filter(|c| !depended.contains(c))
                     .collect();
                 leaves.sort_by(|a, b| self.nodes[*a].name.leaf().cmp(self.nodes[*b].name.leaf()));
                 leaves
-            }
-        };
+            };
         // `executeDAGTask` walks from the targets up their dependencies: nothing else runs.
         let mut reachable = Vec::new();
         let mut stack = targets.clone();

@@ -4,7 +4,7 @@
 mod manifest;
 mod report;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use argo_local::{Event, RunOptions};
 
@@ -146,7 +146,7 @@ fn skip_init(
 }
 
 /// Runs `plan`, prints progress and the summary; fails unless the workflow succeeded.
-fn execute(plan: &argo_local::Plan, root: &Path, run_dir: &PathBuf) -> Result<(), CliError> {
+fn execute(plan: &argo_local::Plan, root: &Path, run_dir: &Path) -> Result<(), CliError> {
     for line in report::grouped_warnings(plan.warnings()) {
         output::status(&format!("warning: {line}"));
     }
