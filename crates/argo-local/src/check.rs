@@ -190,6 +190,12 @@ fn check_task(plan: &Plan, n: usize) -> Result<()> {
             check_tag(tag, &known, &used_in)?;
         }
     }
+    if let Some(when) = &node.when {
+        let used_in = format!("the `when` of task `{}`", node.name);
+        for tag in tags(when) {
+            check_tag(tag, &known, &used_in)?;
+        }
+    }
     let template = &plan.templates[node.template];
     for p in template.inputs.iter().flat_map(|i| &i.parameters) {
         let given = node.arguments.iter().any(|(a, _)| *a == p.name);
@@ -228,7 +234,10 @@ fn sibling_ref(plan: &Plan, n: usize, rest: &str) -> bool {
                     .iter()
                     .flat_map(|o| &o.parameters)
                     .any(|p| p.name == param),
-                None => what == "status" || (what == "exitCode" && sib.inner.is_none()),
+                None => {
+                    what == "status"
+                        || (matches!(what, "exitCode" | "outputs.result") && sib.inner.is_none())
+                }
             }
     })
 }
@@ -261,6 +270,11 @@ pub(crate) fn leaf_texts(t: &Template) -> Vec<&str> {
         texts.push(s);
     }
     texts.extend(t.pod_spec_patch.as_deref());
+    texts.extend(
+        t.retry_strategy
+            .as_ref()
+            .and_then(|r| r.expression.as_deref()),
+    );
     texts
 }
 
@@ -294,6 +308,11 @@ fn check_leaf(plan: &mut Plan, ti: usize) -> Result<()> {
             kinds.push(WarningKind::AlwaysFalse(comparison.clone()));
         }
         plan.strategies.insert(ti, strategy);
+    }
+    let artifacts = t.inputs.as_ref().is_some_and(|i| !i.artifacts.is_empty())
+        || t.outputs.as_ref().is_some_and(|o| !o.artifacts.is_empty());
+    if artifacts {
+        kinds.push(WarningKind::Artifacts);
     }
     if !t.sidecars.is_empty() {
         kinds.push(WarningKind::Sidecars(

@@ -10,6 +10,7 @@ pub(crate) enum Outcome {
     Failed,
     Errored,
     Omitted,
+    Skipped,
 }
 
 /// A result a `depends` operand may test (`task.Result`).
@@ -247,7 +248,8 @@ impl<T> Expr<T> {
                     Test::Failed => o == Outcome::Failed,
                     Test::Errored => o == Outcome::Errored,
                     Test::Omitted => o == Outcome::Omitted,
-                    Test::Skipped | Test::Daemoned => false,
+                    Test::Skipped => o == Outcome::Skipped,
+                    Test::Daemoned => false,
                 }
             }
             Self::Not(e) => !e.eval(outcome)?,

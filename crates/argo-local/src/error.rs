@@ -290,12 +290,28 @@ pub enum TaskError {
         #[source]
         source: ExprError,
     },
+    /// `retryStrategy.expression`, once its `{{...}}` tags are substituted, is outside the
+    /// supported subset.
+    #[error("retryStrategy.expression `{expression}`: {reason}")]
+    RetryExpressionText {
+        /// The substituted expression.
+        expression: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The retry variables could not be substituted into the template.
     #[error("cannot substitute the retry variables")]
     Substitute {
         /// Why.
         #[source]
         source: SubstituteError,
+    },
+    /// Its `when` condition cannot be evaluated.
+    #[error("cannot evaluate its `when` condition")]
+    When {
+        /// Why.
+        #[source]
+        source: crate::WhenError,
     },
     /// The run was cancelled while the task ran; its process was killed.
     #[error("cancelled")]

@@ -126,16 +126,8 @@ pub(crate) fn prepare(
     })
 }
 
-/// Runs the prepared attempt number `attempt` (from 1), appending to `log`; `started` is called
-/// once the process runs. The process is killed at `deadline` or when `cancel` is set.
-pub(crate) fn run(
-    a: &Prepared,
-    attempt: u32,
-    log: &Path,
-    opts: &RunOptions,
-    deadline: Option<Instant>,
-    started: &mut dyn FnMut(),
-) -> Result<Exit, TaskError> {
+/// Creates the output-parameter directories (removing stale files) and writes the script.
+fn write_files(a: &Prepared) -> Result<(), TaskError> {
     for (_, path, _) in &a.outputs {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent).map_err(|source| TaskError::Prepare {
@@ -161,7 +153,38 @@ pub(crate) fn run(
             path: file.clone(),
             source,
         })?;
+        // Executable, as in the pod (`command: [sh, -c]` runs the file itself).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(file, fs::Permissions::from_mode(0o755)).map_err(|source| {
+                TaskError::Prepare {
+                    path: file.clone(),
+                    source,
+                }
+            })?;
+        }
     }
+    Ok(())
+}
+
+/// At most this much of stdout is kept as `outputs.result` (the last part), as Argo's executor.
+const MAX_RESULT: usize = 256 * 1024;
+
+/// Runs the prepared attempt number `attempt` (from 1), appending to `log`; `started` is called
+/// once the process runs. The process is killed at `deadline` or when `cancel` is set. With
+/// `capture`, stdout is also kept and returned as `outputs.result` (less one trailing newline,
+/// as `CaptureScriptResult`).
+pub(crate) fn run(
+    a: &Prepared,
+    attempt: u32,
+    log: &Path,
+    opts: &RunOptions,
+    deadline: Option<Instant>,
+    capture: bool,
+    started: &mut dyn FnMut(),
+) -> Result<(Exit, Option<String>), TaskError> {
+    write_files(a)?;
     let open_err = |source| TaskError::OpenLog {
         path: log.to_owned(),
         source,
@@ -186,14 +209,51 @@ pub(crate) fn run(
         .envs(opts.env.iter().map(|(k, v)| (k, v)))
         .envs(a.env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
-        .stdout(out)
         .stderr(err);
-    let child = cmd
+    if capture {
+        cmd.stdout(Stdio::piped());
+    } else {
+        cmd.stdout(out.try_clone().map_err(open_err)?);
+    }
+    let mut child = cmd
         .spawn()
         .map_err(|source| TaskError::Spawn { program, source })?;
     drop(cmd); // closes our copies of the log handles
     started();
-    wait(child, deadline, opts.cancel.as_ref())
+    // Stdout goes to the log and is kept.
+    let tee = child.stdout.take().map(|mut stdout| {
+        std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = std::io::Read::read(&mut stdout, &mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let _ = out.write_all(&buf[..n]);
+                kept.extend_from_slice(&buf[..n]);
+            }
+            kept
+        })
+    });
+    let exit = wait(child, deadline, opts.cancel.as_ref())?;
+    let result = tee.and_then(|t| t.join().ok()).map(|b| result_text(&b));
+    Ok((exit, result))
+}
+
+/// `outputs.result` from stdout: less one trailing newline, its last 256 KiB.
+fn result_text(bytes: &[u8]) -> String {
+    let mut text = String::from_utf8_lossy(bytes).into_owned();
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    if text.len() > MAX_RESULT {
+        let mut cut = text.len() - MAX_RESULT;
+        while !text.is_char_boundary(cut) {
+            cut += 1;
+        }
+        text.drain(..cut);
+    }
+    text
 }
 
 fn wait(

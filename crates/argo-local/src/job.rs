@@ -29,6 +29,8 @@ pub(crate) struct Job {
     pub(crate) strategy: Option<Strategy>,
     /// `retryStrategy.limit`, rendered (`None`: no limit).
     pub(crate) limit: Option<u32>,
+    /// Keep stdout as `outputs.result` (it is referenced).
+    pub(crate) capture: bool,
 }
 
 /// What a worker reports.
@@ -61,6 +63,8 @@ pub(crate) struct Finished {
     pub(crate) outputs: Vec<(String, String)>,
     pub(crate) message: Option<String>,
     pub(crate) history: Vec<AttemptReport>,
+    /// `outputs.result`, when captured.
+    pub(crate) result: Option<String>,
 }
 
 /// An attempt's result: its record, outputs, error and rendered `podSpecPatch`.
@@ -69,6 +73,8 @@ struct Tried {
     outputs: Vec<(String, String)>,
     error: Option<TaskError>,
     pod_spec_patch: Option<String>,
+    /// Its stdout, when `outputs.result` is referenced.
+    result: Option<String>,
 }
 
 /// The message of an error with its causes, as one line.
@@ -94,6 +100,7 @@ fn attempt(
     let log = opts.run_dir.join("logs").join(format!("{}.log", job.name));
     let started = Instant::now();
     let mut patch = None;
+    let mut result_text = None;
     let result = substitute_retry_variables(&job.template, vars)
         .map_err(|source| TaskError::Substitute { source })
         .and_then(|t| prepare(&t, &job.name, &job.vars, &job.secrets, opts))
@@ -107,7 +114,8 @@ fn attempt(
                     pod_spec_patch: p.pod_spec_patch.clone(),
                 });
             };
-            let exit = run(&p, n, &log, opts, deadline, &mut on_start)?;
+            let (exit, stdout) = run(&p, n, &log, opts, deadline, job.capture, &mut on_start)?;
+            result_text = stdout;
             Ok((exit, p))
         });
     let (status, exit_code, message, outputs, error) = match result {
@@ -140,6 +148,7 @@ fn attempt(
         outputs,
         error,
         pod_spec_patch: patch,
+        result: result_text,
     }
 }
 
@@ -222,6 +231,7 @@ pub(crate) fn run_job(job: &Job, tx: &Sender<Msg>) {
         outputs: std::mem::take(&mut last.outputs),
         message,
         history,
+        result: last.result.take(),
     })));
 }
 

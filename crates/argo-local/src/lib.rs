@@ -66,8 +66,11 @@
 //!   template). A task or step whose template is a container or script template is a process;
 //!   one whose template is itself a DAG or steps template is expanded in place (its tasks are
 //!   named `outer.inner`). `resource`, `suspend`, `http`, `plugin`, `data` and `containerSet`
-//!   templates, `templateRef`, `when`, loops (`withItems`, `withParam`, `withSequence`) and
-//!   recursion are refused with [`Error`].
+//!   templates, `templateRef`, loops (`withItems`, `withParam`, `withSequence`) and recursion
+//!   are refused with [`Error`].
+//! - **`when`** (`shouldExecute`). Substituted, then evaluated as govaluate does (bare words are
+//!   strings, numbers are floats; `== != < <= > >= =~ !~ && || !`, parentheses; or a
+//!   `{{=...}}` expression): false makes the task `Skipped`, which a bare dependency accepts.
 //! - **DAGs** (`executeDAG`, `assessDAGPhase`). A task starts when its `dependencies` and
 //!   `depends` allow (`&&`, `||`, `!`, parentheses, `.Succeeded`, `.Failed`, `.Errored`,
 //!   `.Skipped`, `.Omitted`, `.Daemoned`; a bare name means `Succeeded || Skipped || Daemoned`,
@@ -87,7 +90,7 @@
 //!   (a task waiting for a slot counts as created, as a pending pod).
 //! - **Processes.** `command` + `args` run in [`RunOptions::project_dir`]; the image and
 //!   `workingDir` are ignored. A script template's `source` is written to
-//!   `<run_dir>/scripts/<task>` and run as `command <file> args`. The process inherits this
+//!   `<run_dir>/scripts/<task>` (executable) and run as `command <file> args`. The process inherits this
 //!   process's environment, then [`RunOptions::env`], then the template's `env` (values; a
 //!   `secretKeyRef` reads a local variable, see [`RunOptions::secrets`]). Kubernetes `$(VAR)`
 //!   references to the template's env are expanded (`$$` is `$`). stdout and stderr go to
@@ -95,7 +98,9 @@
 //! - **Variables.** `{{inputs.parameters.X}}`, `{{workflow.parameters.X}}` (with
 //!   [`RunOptions::parameters`] overrides), `{{workflow.name}}`, `{{workflow.namespace}}`,
 //!   `{{workflow.uid}}`, `{{workflow.mainEntrypoint}}`, `{{tasks.T.outputs.parameters.Y}}`,
-//!   `{{tasks.T.status}}`, `{{tasks.T.exitCode}}` (and `steps.` alike, in arguments),
+//!   `{{tasks.T.status}}`, `{{tasks.T.exitCode}}`, `{{tasks.T.outputs.result}}` (the task's
+//!   stdout less one trailing newline, kept when referenced: `CaptureScriptResult`) and
+//!   `steps.` alike (in arguments, `when` and template outputs),
 //!   `{{retries}}`, `{{lastRetry.exitCode|status|duration|message}}`, `{{pod.name}}`,
 //!   `{{node.name}}`, and `{{=expression}}` tags in the subset below. Anything else is an error
 //!   before the run.
@@ -156,6 +161,7 @@ mod run;
 mod state;
 mod subst;
 mod values;
+mod when;
 
 #[doc(inline)]
 pub use depends::DependsSyntax;
@@ -178,6 +184,8 @@ pub use report::{
 pub use retry::InvalidRetryStrategy;
 #[doc(inline)]
 pub use retry_vars::{LastAttempt, RetryVariables, SubstituteError, substitute_retry_variables};
+#[doc(inline)]
+pub use when::WhenError;
 
 /// Plans and runs `workflow`: [`Plan::new`] then [`Plan::run`].
 pub fn run(

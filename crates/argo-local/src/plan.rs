@@ -80,6 +80,10 @@ pub(crate) struct Node {
     /// The scope it opens, for a nested DAG or steps template.
     pub(crate) inner: Option<usize>,
     pub(crate) kedro_nodes: Vec<String>,
+    /// Its stdout is referenced as `outputs.result` (upstream's `includeScriptOutput`).
+    pub(crate) capture_result: bool,
+    /// Its `when` condition, unsubstituted.
+    pub(crate) when: Option<String>,
 }
 
 /// A workflow checked and flattened into tasks: every error that can be found without running
@@ -158,6 +162,7 @@ impl Plan {
         let globals = globals(workflow, &options, &workflow_name, &entry)?;
 
         let mut b = Builder {
+            globals: &globals,
             templates: &mut templates,
             by_name: &mut by_name,
             scopes: Vec::new(),
@@ -203,6 +208,8 @@ impl Plan {
                 continue_on: ContinueOn::default(),
                 inner: None,
                 kedro_nodes: Vec::new(),
+                capture_result: false,
+                when: None,
             });
             b.scopes[0].children.push(0);
         }

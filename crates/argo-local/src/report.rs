@@ -43,6 +43,8 @@ pub enum WarningKind {
     /// A retry expression compares a string with a number (`lastRetry.exitCode == 137`): as in
     /// Argo, this is always false (compare with `'137'` or use `asInt(...)`).
     AlwaysFalse(String),
+    /// Input and output artifacts are not passed (no artifact repository here).
+    Artifacts,
     /// The exit handler (`onExit`) is not run.
     OnExit(String),
 }
@@ -85,6 +87,9 @@ impl fmt::Display for WarningKind {
                 f,
                 "retryStrategy.expression compares a string with a number (`{c}`), which is never equal (as in Argo); write the number in quotes or use asInt()"
             ),
+            WarningKind::Artifacts => f.write_str(
+                "artifacts are not passed locally (no artifact repository); files stay where tasks write them",
+            ),
             WarningKind::OnExit(t) => write!(f, "exit handler `{t}` is not run locally"),
         }
     }
@@ -103,6 +108,8 @@ pub enum TaskStatus {
     Errored,
     /// Its `depends` expression came out false: not run, as in Argo.
     Omitted,
+    /// Its `when` condition came out false: not run, as in Argo.
+    Skipped,
     /// Never started: its DAG or steps template was judged first (a failed step group, a
     /// `failFast` template, a skipped init task), or the run was cancelled.
     NotRun,
@@ -122,6 +129,7 @@ impl fmt::Display for TaskStatus {
             Self::Failed => "Failed",
             Self::Errored => "Errored",
             Self::Omitted => "Omitted",
+            Self::Skipped => "Skipped",
             Self::NotRun => "NotRun",
         })
     }

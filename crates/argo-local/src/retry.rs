@@ -42,7 +42,11 @@ pub(crate) struct Strategy {
     pub(crate) limit: Option<Limit>,
     pub(crate) policy: Policy,
     pub(crate) backoff: Option<Backoff>,
+    /// The expression, parsed; `None` also when it has `{{...}}` tags (see `expression_text`).
     pub(crate) expression: Option<Expr>,
+    /// An expression with `{{...}}` tags: rendered with the task's values, then parsed, when
+    /// the task starts (upstream substitutes the template first).
+    pub(crate) expression_text: Option<String>,
 }
 
 /// What is wrong with a `retryStrategy` (the field, and why).
@@ -89,12 +93,20 @@ impl Strategy {
                 })?))
             }
         };
-        let expression = match r.expression.as_deref().filter(|e| !e.is_empty()) {
+        let text = r.expression.as_deref().filter(|e| !e.is_empty());
+        let templated = text.filter(|t| t.contains("{{"));
+        let expression = match text {
             None => None,
-            Some(text) => Some(
-                Expr::condition(text, &|v| EXPRESSION_VARIABLES.contains(&v))
-                    .map_err(|e| bad("expression", text, &expression_reason(&e)))?,
-            ),
+            // Checked with each tag standing for a string; parsed again when it starts.
+            Some(t) if t.contains("{{") => {
+                let placeholder = crate::subst::replace_tags(t, &mut |_| {
+                    Ok::<_, std::convert::Infallible>(Some("''".to_owned()))
+                })
+                .unwrap_or_default();
+                parse_expression(&placeholder).map_err(|e| bad("expression", t, &e))?;
+                None
+            }
+            Some(t) => Some(parse_expression(t).map_err(|e| bad("expression", t, &e))?),
         };
         let policy = match r.retry_policy.as_deref().filter(|p| !p.is_empty()) {
             Some("Always") => Policy::Always,
@@ -108,7 +120,7 @@ impl Strategy {
                     "not one of Always, OnFailure, OnError, OnTransientError",
                 ));
             }
-            None if expression.is_some() => Policy::Always,
+            None if text.is_some() => Policy::Always,
             None => Policy::OnFailure,
         };
         let backoff = match &r.backoff {
@@ -149,8 +161,14 @@ impl Strategy {
             policy,
             backoff,
             expression,
+            expression_text: templated.map(str::to_owned),
         })
     }
+}
+
+/// Parses a retry expression (a condition over [`EXPRESSION_VARIABLES`]); the error is the reason.
+pub(crate) fn parse_expression(text: &str) -> Result<Expr, String> {
+    Expr::condition(text, &|v| EXPRESSION_VARIABLES.contains(&v)).map_err(|e| expression_reason(&e))
 }
 
 fn expression_reason(e: &ExprError) -> String {
@@ -191,6 +209,7 @@ pub(crate) fn phase(status: TaskStatus) -> &'static str {
         TaskStatus::Failed => "Failed",
         TaskStatus::Errored => "Error",
         TaskStatus::Omitted => "Omitted",
+        TaskStatus::Skipped => "Skipped",
         TaskStatus::NotRun => "Pending",
     }
 }

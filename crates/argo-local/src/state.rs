@@ -9,6 +9,8 @@ use crate::depends::Outcome;
 use crate::error::TaskError;
 use crate::job::Finished;
 use crate::plan::Kind;
+use crate::subst::render;
+use crate::when::should_execute;
 use crate::{Event, Observer, Plan, TaskReport, TaskStatus, assess};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +34,8 @@ pub(crate) struct Rt<'p> {
     pub(crate) inputs: Vec<BTreeMap<String, String>>,
     pub(crate) outputs: Vec<Vec<(String, String)>>,
     pub(crate) exit_codes: Vec<Option<i32>>,
+    /// `outputs.result` per node, when captured.
+    pub(crate) results: Vec<Option<String>>,
     pub(crate) reports: Vec<Option<TaskReport>>,
 }
 
@@ -64,6 +68,7 @@ impl<'p> Rt<'p> {
             inputs: vec![BTreeMap::new(); plan.scopes.len()],
             outputs: vec![Vec::new(); n],
             exit_codes: vec![None; n],
+            results: vec![None; n],
             reports,
         };
         // Root inputs: the workflow parameters of the same name, else the template's values.
@@ -230,6 +235,29 @@ impl<'p> Rt<'p> {
     }
 
     fn start(&mut self, c: usize, ready: &mut Vec<usize>, observer: &mut impl Observer) {
+        // `shouldExecute`: the `when` condition, substituted in the task's scope.
+        if let Some(when) = &self.plan.nodes[c].when {
+            let scope = self.plan.nodes[c].scope;
+            let decided = render(when, &|tag| self.lookup(scope, tag))
+                .map_err(|u| TaskError::Unresolved { variable: u.0 })
+                .and_then(|text| {
+                    should_execute(&text)
+                        .map(|run| (run, text))
+                        .map_err(|source| TaskError::When { source })
+                });
+            match decided {
+                Ok((true, _)) => {}
+                Ok((false, text)) => {
+                    let message = format!("when '{text}' evaluated false");
+                    self.not_run(c, TaskStatus::Skipped, &message, observer);
+                    return;
+                }
+                Err(e) => {
+                    self.error_node(c, e, observer);
+                    return;
+                }
+            }
+        }
         let Some(inner) = self.plan.nodes[c].inner else {
             self.state[c] = State::Queued;
             ready.push(c);
@@ -240,20 +268,27 @@ impl<'p> Rt<'p> {
                 self.inputs[inner] = values;
                 self.state[c] = State::Active;
             }
-            Err(e) => {
-                // Reported on the first task of the nested template.
-                let first = self
-                    .plan
-                    .order
-                    .iter()
-                    .copied()
-                    .find(|&l| self.inside(l, inner));
-                self.state[c] = State::Done(TaskStatus::Errored);
-                self.judged[inner] = Some(TaskStatus::Errored);
-                if let Some(first) = first {
-                    self.finish_errored(first, e, observer);
-                }
-            }
+            Err(e) => self.error_node(c, e, observer),
+        }
+    }
+
+    /// Node `c` errors before it starts; for a nested template the error is reported on its
+    /// first task.
+    fn error_node(&mut self, c: usize, e: TaskError, observer: &mut impl Observer) {
+        let Some(inner) = self.plan.nodes[c].inner else {
+            self.finish_errored(c, e, observer);
+            return;
+        };
+        let first = self
+            .plan
+            .order
+            .iter()
+            .copied()
+            .find(|&l| self.inside(l, inner));
+        self.state[c] = State::Done(TaskStatus::Errored);
+        self.judged[inner] = Some(TaskStatus::Errored);
+        if let Some(first) = first {
+            self.finish_errored(first, e, observer);
         }
     }
 
@@ -272,18 +307,30 @@ impl<'p> Rt<'p> {
     }
 
     fn omit(&mut self, node: usize, observer: &mut impl Observer) {
-        self.state[node] = State::Done(TaskStatus::Omitted);
+        let message = "omitted: depends condition not met";
+        self.not_run(node, TaskStatus::Omitted, message, observer);
+    }
+
+    /// Node `node` does not run: `Omitted` or `Skipped` (with the tasks inside it).
+    fn not_run(
+        &mut self,
+        node: usize,
+        status: TaskStatus,
+        message: &str,
+        observer: &mut impl Observer,
+    ) {
+        self.state[node] = State::Done(status);
         if let Some(inner) = self.plan.nodes[node].inner {
-            self.judged[inner] = Some(TaskStatus::Omitted);
+            self.judged[inner] = Some(status);
             for &k in &self.plan.scopes[inner].children {
-                self.omit(k, observer);
+                self.not_run(k, status, message, observer);
             }
         } else if let Some(r) = self.reports[node].as_mut() {
-            r.status = TaskStatus::Omitted;
-            r.message = Some("omitted: depends condition not met".into());
+            r.status = status;
+            r.message = Some(message.to_owned());
             observer.on_event(&Event::TaskFinished {
                 task: r.name.clone(),
-                status: TaskStatus::Omitted,
+                status,
                 attempts: 0,
                 duration: Duration::ZERO,
                 exit_code: None,
@@ -315,6 +362,7 @@ impl<'p> Rt<'p> {
             outputs: Vec::new(),
             message,
             history: Vec::new(),
+            result: None,
         };
         self.finish(f, observer);
     }
@@ -323,6 +371,7 @@ impl<'p> Rt<'p> {
         self.state[f.node] = State::Done(f.status);
         self.outputs[f.node].clone_from(&f.outputs);
         self.exit_codes[f.node] = f.exit_code;
+        self.results[f.node].clone_from(&f.result);
         if let Some(r) = self.reports[f.node].as_mut() {
             r.status = f.status;
             r.attempts = f.attempts;
@@ -350,6 +399,7 @@ pub(crate) fn outcome(s: TaskStatus) -> Outcome {
         TaskStatus::Succeeded => Outcome::Succeeded,
         TaskStatus::Failed => Outcome::Failed,
         TaskStatus::Omitted | TaskStatus::NotRun => Outcome::Omitted,
+        TaskStatus::Skipped => Outcome::Skipped,
         TaskStatus::Errored => Outcome::Errored,
     }
 }

@@ -34,6 +34,7 @@ impl Rt<'_> {
                     _ => None,
                 },
                 "exitCode" => self.exit_codes[sib].map(|c| c.to_string()),
+                "outputs.result" => self.results[sib].clone(),
                 _ => {
                     let param = what.strip_prefix("outputs.parameters.")?;
                     self.outputs[sib]
@@ -130,7 +131,20 @@ impl Rt<'_> {
                 node.name.as_str().replace('.', "-")
             ),
         );
-        let strategy = plan.strategies.get(&node.template).cloned();
+        let mut strategy = plan.strategies.get(&node.template).cloned();
+        if let Some(s) = strategy.as_mut()
+            && let Some(text) = s.expression_text.take()
+        {
+            let rendered = render(&text, &|tag| vars.get(tag).cloned())
+                .map_err(|u| TaskError::Unresolved { variable: u.0 })?;
+            let parsed = crate::retry::parse_expression(&rendered).map_err(|reason| {
+                TaskError::RetryExpressionText {
+                    expression: rendered.clone(),
+                    reason,
+                }
+            })?;
+            s.expression = Some(parsed);
+        }
         let limit = match strategy.as_ref().and_then(|s| s.limit.as_ref()) {
             None => None,
             Some(Limit::Count(c)) => Some(*c),
@@ -164,6 +178,7 @@ impl Rt<'_> {
             options: Arc::clone(options),
             strategy,
             limit,
+            capture: node.capture_result,
         })
     }
 }

@@ -24,7 +24,7 @@ impl Builder<'_> {
                 template: task.template.as_ref(),
                 inline: task.inline.as_deref(),
                 template_ref: task.template_ref.is_some(),
-                when: task.when.is_some(),
+                when: task.when.as_ref(),
                 loops: !task.with_items.is_empty()
                     || task.with_param.is_some()
                     || task.with_sequence.is_some(),
@@ -45,8 +45,20 @@ impl Builder<'_> {
         find_cycle(&self.nodes, &self.scopes[scope].children, &tmpl_name)?;
         let children = self.scopes[scope].children.clone();
         // `findLeafTaskNames`: the tasks nothing depends on, sorted by name; or `dag.target`.
+        let target = dag
+            .target
+            .as_deref()
+            .map(|t| {
+                crate::subst::render(t, &|tag| self.globals.get(tag).cloned()).map_err(|u| {
+                    Error::Unresolved {
+                        used_in: format!("dag.target of template `{tmpl_name}`"),
+                        variable: u.0,
+                    }
+                })
+            })
+            .transpose()?;
         let targets: Vec<usize> =
-            if let Some(text) = dag.target.as_deref().filter(|t| !t.trim().is_empty()) {
+            if let Some(text) = target.as_deref().filter(|t| !t.trim().is_empty()) {
                 text.split_whitespace()
                     .map(|t| {
                         local.get(t).copied().ok_or_else(|| Error::UnknownTemplate {

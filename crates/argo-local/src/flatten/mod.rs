@@ -15,6 +15,8 @@ use crate::plan::{ContinueOn, Kind, Node, Scope, kind};
 pub(crate) use dag::topo_leaves;
 
 pub(crate) struct Builder<'a> {
+    /// `{{workflow.*}}` values (for `dag.target`).
+    pub(crate) globals: &'a std::collections::BTreeMap<String, String>,
     pub(crate) templates: &'a mut Vec<Template>,
     pub(crate) by_name: &'a mut HashMap<String, usize>,
     pub(crate) scopes: Vec<Scope>,
@@ -27,7 +29,7 @@ pub(crate) struct Call<'t> {
     pub(crate) template: Option<&'t String>,
     pub(crate) inline: Option<&'t Template>,
     pub(crate) template_ref: bool,
-    pub(crate) when: bool,
+    pub(crate) when: Option<&'t String>,
     pub(crate) loops: bool,
     pub(crate) arguments: Option<&'t Arguments>,
     pub(crate) continue_on: Option<&'t ModelContinueOn>,
@@ -47,6 +49,7 @@ impl Builder<'_> {
         } else {
             self.expand_steps(scope, prefix)?;
         }
+        self.mark_results(scope);
         // Nested DAG and steps templates.
         for node in self.scopes[scope].children.clone() {
             let t = self.nodes[node].template;
@@ -72,6 +75,36 @@ impl Builder<'_> {
             stack.pop();
         }
         Ok(())
+    }
+
+    /// Marks the leaves of `scope` whose `outputs.result` a sibling's arguments or `when`, or
+    /// the scope's own outputs, reference (`hasOutputResultRef`).
+    fn mark_results(&mut self, scope: usize) {
+        let t = &self.templates[self.scopes[scope].template];
+        let mut texts: Vec<String> = t
+            .outputs
+            .iter()
+            .flat_map(|o| &o.parameters)
+            .flat_map(|p| {
+                let from = p.value_from.as_ref().and_then(|f| f.parameter.clone());
+                from.into_iter()
+                    .chain(p.value.as_ref().map(|v| v.as_str().to_owned()))
+            })
+            .collect();
+        for &c in &self.scopes[scope].children {
+            texts.extend(self.nodes[c].arguments.iter().map(|(_, v)| v.clone()));
+            texts.extend(self.nodes[c].when.clone());
+        }
+        for c in self.scopes[scope].children.clone() {
+            let leaf = self.nodes[c].name.leaf().to_owned();
+            let refs = [
+                format!("tasks.{leaf}.outputs.result"),
+                format!("steps.{leaf}.outputs.result"),
+            ];
+            self.nodes[c].capture_result = texts
+                .iter()
+                .any(|t| refs.iter().any(|r| t.contains(r.as_str())));
+        }
     }
 
     /// Adds the node of `call` (its name under `prefix`) to scope `scope`.
@@ -120,6 +153,8 @@ impl Builder<'_> {
                 }),
             inner: None,
             kedro_nodes,
+            capture_result: false,
+            when: call.when.cloned(),
         });
         Ok(node)
     }
@@ -134,9 +169,6 @@ impl Builder<'_> {
         };
         if call.template_ref {
             return unsupported("templateRef");
-        }
-        if call.when {
-            return unsupported("when conditions");
         }
         if call.loops {
             return unsupported("loops (withItems, withParam, withSequence)");

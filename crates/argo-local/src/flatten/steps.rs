@@ -23,7 +23,7 @@ impl Builder<'_> {
                     template: step.template.as_ref(),
                     inline: step.inline.as_deref(),
                     template_ref: step.template_ref.is_some(),
-                    when: step.when.is_some(),
+                    when: step.when.as_ref(),
                     loops: !step.with_items.is_empty()
                         || step.with_param.is_some()
                         || step.with_sequence.is_some(),

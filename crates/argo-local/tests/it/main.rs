@@ -1,6 +1,7 @@
 //! Integration tests of argo-local: small command-line workflows run as real processes.
 //! Ordering and concurrency are proven with marker files, never with sleeps.
 
+mod conditions;
 mod controller;
 mod failure;
 mod params;

@@ -141,12 +141,21 @@ fn unsupported_and_invalid_workflows_are_refused() {
         Err(Error::RecursiveTemplate { .. })
     ));
 
-    let when = dag("      - {name: a, template: ok, when: '1 == 1'}\n", "");
+    let looped = dag("      - {name: a, template: ok, withItems: [1, 2]}\n", "");
     assert!(matches!(
-        plan(&when, false),
+        plan(&looped, false),
         Err(Error::UnsupportedTask {
-            feature: "when conditions",
+            feature: "loops (withItems, withParam, withSequence)",
             ..
         })
+    ));
+
+    let bad_when_tag = dag(
+        "      - {name: a, template: ok, when: '{{tasks.zz.status}} == x'}\n",
+        "",
+    );
+    assert!(matches!(
+        plan(&bad_when_tag, false),
+        Err(Error::Unresolved { used_in, .. }) if used_in == "the `when` of task `a`"
     ));
 }
