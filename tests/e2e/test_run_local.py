@@ -105,9 +105,15 @@ spec:
     dag:
       tasks:
       - {name: train, template: fail}
-      - {name: alert, template: touch, depends: train.Failed, arguments: {parameters: [{name: f, value: alerted}]}}
+      - name: alert
+        template: touch
+        depends: train.Failed
+        arguments: {parameters: [{name: f, value: alerted}]}
       - {name: flaky, template: fail, continueOn: {failed: true}}
-      - {name: after-flaky, template: touch, dependencies: [flaky], arguments: {parameters: [{name: f, value: after-flaky}]}}
+      - name: after-flaky
+        template: touch
+        dependencies: [flaky]
+        arguments: {parameters: [{name: f, value: after-flaky}]}
   - name: fail
     container: {image: busybox, command: [sh, -c, "exit 3"]}
   - name: touch
@@ -168,7 +174,9 @@ spec:
     outputs: {parameters: [{name: word, valueFrom: {path: /tmp/word}}]}
   - name: use
     inputs: {parameters: [{name: word}]}
-    container: {image: busybox, command: [sh, -c, "printf '%s|' '{{inputs.parameters.word}}' > used"]}
+    container:
+      image: busybox
+      command: [sh, -c, "printf '%s|' '{{inputs.parameters.word}}' > used"]
 """
 
 
@@ -201,14 +209,14 @@ spec:
 
 def test_manifest_retry_expression_decides_and_bad_ones_are_refused(tmp_path: Path) -> None:
     """operator.go: with an expression the policy is Always and the expression decides."""
-    text = RETRY_EXPRESSION.replace("EXPRESSION", "\"asInt(lastRetry.exitCode) == 75\"")
+    text = RETRY_EXPRESSION.replace("EXPRESSION", '"asInt(lastRetry.exitCode) == 75"')
     local = run([binary(), "run-local", "--manifest", str(write(tmp_path, text))], tmp_path)
     assert local.returncode == 1, local.stderr[-3000:]
     assert (tmp_path / "attempts").read_text() == "x\nx\n"
     assert "retryStrategy.expression evaluated to false" in local.stderr
 
     (tmp_path / "attempts").unlink()
-    text = RETRY_EXPRESSION.replace("EXPRESSION", "\"lastRetry.exitCode > 1\"")
+    text = RETRY_EXPRESSION.replace("EXPRESSION", '"lastRetry.exitCode > 1"')
     refused = run([binary(), "run-local", "--manifest", str(write(tmp_path, text))], tmp_path)
     assert refused.returncode == 1
     assert not (tmp_path / "attempts").exists(), "refused before anything ran"
@@ -218,7 +226,9 @@ def test_manifest_retry_expression_decides_and_bad_ones_are_refused(tmp_path: Pa
 
 
 def test_manifest_that_is_not_a_workflow_is_refused(tmp_path: Path) -> None:
-    text = "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata: {name: t}\nspec: {}\n"
+    text = (
+        "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata: {name: t}\nspec: {}\n"
+    )
     local = run([binary(), "run-local", "--manifest", str(write(tmp_path, text))], tmp_path)
     assert local.returncode == 1
     assert "does not hold an Argo Workflow (it holds a WorkflowTemplate)" in local.stderr
@@ -241,7 +251,7 @@ template:
 
 
 def test_skip_init_gives_init_outputs(tmp_path: Path) -> None:
-    """Issue 13: `--skip-init` with `--init-output` for init templates that need cluster services."""
+    """Issue 13: `--skip-init`/`--init-output` for init templates that need cluster services."""
     project = tiny_project(tmp_path / "tiny")
     argo = project / "conf/base/argo.yml"
     argo.write_text(argo.read_text() + INIT.lstrip("\n"))

@@ -21,7 +21,7 @@ pub(crate) enum Kind {
         /// Target tasks (`dag.target`, else the tasks nothing depends on), sorted as upstream.
         targets: Vec<usize>,
         /// Tasks that may run at all: the targets and their ancestors.
-        reachable: Vec<usize>,
+        reachable: std::collections::HashSet<usize>,
     },
     /// Steps: groups run one after the other, the steps of a group in parallel.
     Steps {
@@ -127,6 +127,8 @@ pub struct Plan {
     pub(crate) nodes: Vec<Node>,
     /// Leaf node indices in a topological order.
     pub(crate) order: Vec<usize>,
+    /// Each node's position in `order` (`usize::MAX` for nested templates).
+    pub(crate) rank: Vec<usize>,
     /// Resolved secret env values per template index (env var name -> value).
     pub(crate) secrets: HashMap<usize, BTreeMap<String, String>>,
     /// The checked `retryStrategy` per leaf template index that has one.
@@ -175,48 +177,22 @@ impl Plan {
             kind: Kind::Dag {
                 fail_fast: true,
                 targets: vec![0],
-                reachable: vec![0],
+                reachable: std::iter::once(0).collect(),
             },
         });
         if kind(&b.templates[entry_idx])? {
             b.expand(0, None, &mut vec![entry_idx])?;
         } else {
-            // A single leaf entrypoint: one task named after its template.
-            let name: TaskName = entry.parse().map_err(|source| Error::InvalidTaskName {
-                template: entry.clone(),
-                source,
-            })?;
-            let arguments = b.templates[entry_idx]
-                .inputs
-                .iter()
-                .flat_map(|i| &i.parameters)
-                .filter(|p| globals.contains_key(&format!("workflow.parameters.{}", p.name)))
-                .map(|p| {
-                    (
-                        p.name.clone(),
-                        format!("{{{{workflow.parameters.{}}}}}", p.name),
-                    )
-                })
-                .collect();
-            b.nodes.push(Node {
-                name,
-                scope: 0,
-                template: entry_idx,
-                arguments,
-                gate: None,
-                group: 0,
-                continue_on: ContinueOn::default(),
-                inner: None,
-                kedro_nodes: Vec::new(),
-                capture_result: false,
-                when: None,
-            });
-            b.scopes[0].children.push(0);
+            leaf_entry(&mut b, &entry, entry_idx, &globals)?;
         }
         let (scopes, nodes) = (b.scopes, b.nodes);
 
         let mut order = Vec::new();
         topo_leaves(&scopes, &nodes, 0, &mut order);
+        let mut rank = vec![usize::MAX; nodes.len()];
+        for (i, &n) in order.iter().enumerate() {
+            rank[n] = i;
+        }
         let mut plan = Self {
             jobs: match spec.parallelism {
                 Some(p) if p > 0 => options
@@ -232,6 +208,7 @@ impl Plan {
             scopes,
             nodes,
             order,
+            rank,
             secrets: HashMap::new(),
             strategies: HashMap::new(),
             warnings: Vec::new(),
@@ -278,6 +255,49 @@ impl Plan {
         let t = &self.templates[template];
         t.dag.is_some() || !t.steps.is_empty()
     }
+}
+
+/// A single leaf entrypoint: one task named after its template, its inputs from the workflow
+/// parameters of the same name.
+fn leaf_entry(
+    b: &mut Builder<'_>,
+    entry: &str,
+    entry_idx: usize,
+    globals: &BTreeMap<String, String>,
+) -> Result<()> {
+    // A single leaf entrypoint: one task named after its template.
+    let name: TaskName = entry.parse().map_err(|source| Error::InvalidTaskName {
+        template: entry.to_owned(),
+        source,
+    })?;
+    let arguments = b.templates[entry_idx]
+        .inputs
+        .iter()
+        .flat_map(|i| &i.parameters)
+        .filter(|p| globals.contains_key(&format!("workflow.parameters.{}", p.name)))
+        .map(|p| {
+            (
+                p.name.clone(),
+                format!("{{{{workflow.parameters.{}}}}}", p.name),
+            )
+        })
+        .collect();
+    b.nodes.push(Node {
+        name,
+        scope: 0,
+        template: entry_idx,
+        arguments,
+        gate: None,
+        group: 0,
+        continue_on: ContinueOn::default(),
+        inner: None,
+        kedro_nodes: Vec::new(),
+        capture_result: false,
+        when: None,
+    });
+    b.scopes[0].children.push(0);
+
+    Ok(())
 }
 
 /// What a template is, for the runner: a leaf (`false`), or a DAG or steps template (`true`).

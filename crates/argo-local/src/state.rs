@@ -130,8 +130,8 @@ impl<'p> Rt<'p> {
                 break;
             }
         }
-        let order = &self.plan.order;
-        ready.sort_by_key(|n| order.iter().position(|o| o == n));
+        let rank = &self.plan.rank;
+        ready.sort_by_key(|&n| rank[n]);
         changed_any
     }
 

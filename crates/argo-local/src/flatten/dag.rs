@@ -81,11 +81,10 @@ impl Builder<'_> {
                 leaves
             };
         // `executeDAGTask` walks from the targets up their dependencies: nothing else runs.
-        let mut reachable = Vec::new();
+        let mut reachable = std::collections::HashSet::new();
         let mut stack = targets.clone();
         while let Some(n) = stack.pop() {
-            if !reachable.contains(&n) {
-                reachable.push(n);
+            if reachable.insert(n) {
                 stack.extend(self.nodes[n].gate.iter().flat_map(Expr::tasks).copied());
             }
         }
@@ -182,30 +181,38 @@ fn find_cycle(nodes: &[Node], children: &[usize], template: &str) -> Result<()> 
 /// template order, whose dependencies are placed; steps by group); a nested template
 /// contributes its own leaves at its place.
 pub(crate) fn topo_leaves(scopes: &[Scope], nodes: &[Node], scope: usize, out: &mut Vec<usize>) {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+
     let children = &scopes[scope].children;
-    let mut done: Vec<usize> = Vec::with_capacity(children.len());
-    while done.len() < children.len() {
-        let before = done.len();
-        for &c in children {
-            let ready = nodes[c]
-                .gate
-                .iter()
-                .flat_map(Expr::tasks)
-                .all(|d| done.contains(d))
-                && children
-                    .iter()
-                    .all(|&o| nodes[o].group >= nodes[c].group || done.contains(&o));
-            if !done.contains(&c) && ready {
-                done.push(c);
-                match nodes[c].inner {
-                    Some(inner) => topo_leaves(scopes, nodes, inner, out),
-                    None => out.push(c),
-                }
-                break; // restart: always take the first ready task in template order
+    let position: HashMap<usize, usize> =
+        children.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+    // Kahn's algorithm over the positions in the template; steps are already in group order.
+    let mut waiting = vec![0usize; children.len()];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); children.len()];
+    for (i, &c) in children.iter().enumerate() {
+        for d in nodes[c].gate.iter().flat_map(Expr::tasks) {
+            if let Some(&j) = position.get(d) {
+                waiting[i] += 1;
+                dependents[j].push(i);
             }
         }
-        if done.len() == before {
-            break; // unreachable: cycles were rejected
+    }
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..children.len())
+        .filter(|&i| waiting[i] == 0)
+        .map(Reverse)
+        .collect();
+    while let Some(Reverse(i)) = ready.pop() {
+        let c = children[i];
+        match nodes[c].inner {
+            Some(inner) => topo_leaves(scopes, nodes, inner, out),
+            None => out.push(c),
+        }
+        for &j in &dependents[i] {
+            waiting[j] -= 1;
+            if waiting[j] == 0 {
+                ready.push(Reverse(j));
+            }
         }
     }
 }
