@@ -108,19 +108,21 @@ impl Document {
         Self::from_value(serde_json::from_str(text).map_err(|source| Error::ParseJson { source })?)
     }
 
-    /// Writes the document as YAML (one document, no `---`).
+    /// Writes the document as YAML (one document, no `---`) that YAML 1.1 readers (kubectl, the
+    /// argo CLI, PyYAML) and YAML 1.2 readers load as the JSON of [`Document::to_json_string`]
+    /// (see [`crate::yaml`]).
     ///
     /// The typed document is written directly, without the intermediate [`Value`] of
     /// [`Document::to_value`]: the text is the same (serde's field order is the value's key order,
     /// and every Argo type serialises as maps, sequences and scalars), only faster.
     pub fn to_yaml_string(&self) -> Result<String> {
         let r = match self {
-            Self::Workflow(d) => serde_norway::to_string(d),
-            Self::WorkflowTemplate(d) => serde_norway::to_string(d),
-            Self::ClusterWorkflowTemplate(d) => serde_norway::to_string(d),
-            Self::CronWorkflow(d) => serde_norway::to_string(d),
-            Self::WorkflowEventBinding(d) => serde_norway::to_string(d),
-            Self::Other(v) => serde_norway::to_string(v),
+            Self::Workflow(d) => crate::yaml::to_string(d),
+            Self::WorkflowTemplate(d) => crate::yaml::to_string(d),
+            Self::ClusterWorkflowTemplate(d) => crate::yaml::to_string(d),
+            Self::CronWorkflow(d) => crate::yaml::to_string(d),
+            Self::WorkflowEventBinding(d) => crate::yaml::to_string(d),
+            Self::Other(v) => crate::yaml::to_string(v),
         };
         r.map_err(|source| Error::WriteYaml { source })
     }

@@ -41,7 +41,7 @@ pub enum Error {
     WriteYaml {
         /// The writer's error.
         #[source]
-        source: serde_norway::Error,
+        source: WriteYamlError,
     },
     /// A document could not be written as JSON.
     #[error("failed to write JSON")]
@@ -50,6 +50,32 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+}
+
+/// An error of [`crate::yaml::to_string`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WriteYamlError {
+    /// A value's `Serialize` implementation failed.
+    #[error("{message}")]
+    Custom {
+        /// Its message.
+        message: String,
+    },
+    /// A mapping key is not a string, number, bool or char.
+    #[error("a YAML mapping key must be a string, a number or a bool")]
+    KeyNotScalar,
+    /// Bytes have no YAML form here.
+    #[error("bytes cannot be written as YAML")]
+    Bytes,
+}
+
+impl serde::ser::Error for WriteYamlError {
+    fn custom<T: std::fmt::Display>(message: T) -> Self {
+        Self::Custom {
+            message: message.to_string(),
+        }
+    }
 }
 
 /// Result with this crate's [`Error`].

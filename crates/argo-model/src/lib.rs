@@ -4,7 +4,8 @@
 //! - **Types** ([`Workflow`], [`WorkflowSpec`], [`Template`], [`DagTask`], [`Parameter`], ...):
 //!   public fields and `Default`, so manifests can be built in code. Every Argo struct keeps the
 //!   fields it does not define in `extra`, so reading and writing a manifest loses nothing.
-//! - **I/O**: [`Document`] reads and writes YAML (multi-document) and JSON.
+//! - **I/O**: [`Document`] reads and writes YAML (multi-document) and JSON. The YAML it writes
+//!   ([`yaml`]) reads the same under YAML 1.1 (kubectl, the argo CLI, PyYAML) and YAML 1.2.
 //! - **Lint** ([`lint`]): the single-document rules of `argo lint --strict`.
 //! - **Schema** (`schema`, default feature `schema`): validation against Argo's JSON Schema
 //!   (embedded). Without the feature (`default-features = false`) the crate has no jsonschema
@@ -38,6 +39,7 @@ pub mod lint;
 #[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod schema;
 mod types;
+pub mod yaml;
 
 #[doc(inline)]
 pub use document::{Document, TextFormat, to_yaml_stream, yaml_values};

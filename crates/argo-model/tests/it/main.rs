@@ -6,3 +6,4 @@ mod lint_fixtures;
 mod roundtrip;
 #[cfg(feature = "schema")]
 mod schema;
+mod yaml;

@@ -146,7 +146,7 @@ pub fn lower_to_text(
 /// `workflow` as text, without moving it into a `Document`.
 fn text_of(workflow: &Workflow, format: TextFormat) -> Result<String, argo_model::Error> {
     match format {
-        TextFormat::Yaml => serde_norway::to_string(workflow)
+        TextFormat::Yaml => argo_model::yaml::to_string(workflow)
             .map_err(|source| argo_model::Error::WriteYaml { source }),
         TextFormat::Json => serde_json::to_string_pretty(workflow)
             .map_err(|source| argo_model::Error::WriteJson { source }),
