@@ -75,9 +75,17 @@ impl Emitter {
     }
 
     /// A string, in the style its content and readers need.
-    pub(super) fn string(&mut self, text: &str, requested: Requested) {
+    pub(super) fn string(&mut self, text: &str) {
         let analysis = scalar::analyze(text);
-        self.scalar(text, requested, analysis);
+        self.scalar(text, Requested::for_str(text, &analysis), analysis);
+    }
+
+    /// A character, quoted (as `serde_norway` writes one).
+    pub(super) fn char(&mut self, c: char) {
+        let mut buffer = [0; 4];
+        let text: &str = c.encode_utf8(&mut buffer);
+        let analysis = scalar::analyze(text);
+        self.scalar(text, Requested::SingleQuoted, analysis);
     }
 
     fn scalar(&mut self, text: &str, requested: Requested, analysis: Analysis) {
@@ -197,7 +205,7 @@ impl Emitter {
                 simple_key: false,
             };
         }
-        self.scalar(key, Requested::for_str(key), analysis);
+        self.scalar(key, Requested::for_str(key, &analysis), analysis);
     }
 
     /// Before a mapping's value: `:` after its key.
@@ -239,9 +247,13 @@ impl Emitter {
     }
 
     fn pad_to(&mut self, indent: i32) {
+        /// Spaces to copy from (indents deeper than this take several copies).
+        const SPACES: &str = "                                                                ";
         let indent = usize::try_from(indent).unwrap_or(0);
         while self.column < indent {
-            self.put(' ');
+            let n = (indent - self.column).min(SPACES.len());
+            self.out.push_str(&SPACES[..n]);
+            self.column += n;
         }
     }
 

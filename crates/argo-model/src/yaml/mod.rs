@@ -23,6 +23,7 @@
 //! ```
 
 mod emit;
+mod key;
 mod resolve;
 mod scalar;
 mod ser;

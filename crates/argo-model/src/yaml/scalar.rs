@@ -22,8 +22,8 @@ pub(super) enum Requested {
 
 impl Requested {
     /// `serde_norway`'s choice for a string, with every YAML reader's implicit types quoted.
-    pub(super) fn for_str(text: &str) -> Self {
-        if text.contains('\n') {
+    pub(super) fn for_str(text: &str, analysis: &Analysis) -> Self {
+        if analysis.line_feed {
             Self::Literal
         } else if is_ambiguous(text) {
             Self::SingleQuoted
@@ -43,7 +43,7 @@ pub(super) enum Style {
 }
 
 /// What the content of a string allows (`yaml_emitter_analyze_scalar`, block context only).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(
     clippy::struct_excessive_bools,
     reason = "libyaml's flags, one for each style"
@@ -51,6 +51,8 @@ pub(super) enum Style {
 pub(super) struct Analysis {
     /// The string has a line break.
     pub(super) multiline: bool,
+    /// The string has a line feed (`serde_norway` asks for a literal block).
+    line_feed: bool,
     plain_allowed: bool,
     single_quoted_allowed: bool,
     block_allowed: bool,
@@ -61,12 +63,62 @@ pub(super) fn analyze(text: &str) -> Analysis {
     if text.is_empty() {
         return Analysis {
             multiline: false,
+            line_feed: false,
             plain_allowed: true,
             single_quoted_allowed: true,
             block_allowed: false,
         };
     }
-    let mut indicators = text.starts_with("---") || text.starts_with("...");
+    analyze_printable_ascii(text.as_bytes()).unwrap_or_else(|| analyze_chars(text))
+}
+
+/// The analysis of a string of printable ASCII characters (most of a manifest), in one pass
+/// over its bytes; `None` for any other string.
+fn analyze_printable_ascii(bytes: &[u8]) -> Option<Analysis> {
+    let (&first, rest) = bytes.split_first()?;
+    // The common case: a name, a path, an image: no space, no `:` or `#` after the first byte.
+    if first.is_ascii_graphic()
+        && rest
+            .iter()
+            .all(|&b| b.is_ascii_graphic() && b != b':' && b != b'#')
+    {
+        let indicators = starts_with_document_marker(bytes)
+            || is_first_indicator(char::from(first), rest.is_empty());
+        return Some(Analysis {
+            multiline: false,
+            line_feed: false,
+            plain_allowed: !indicators,
+            single_quoted_allowed: true,
+            block_allowed: true,
+        });
+    }
+    let mut indicators = starts_with_document_marker(bytes);
+    let mut previous = b' ';
+    for (i, &b) in bytes.iter().enumerate() {
+        if !(b' '..=b'~').contains(&b) {
+            return None;
+        }
+        let followed_by_whitespace = bytes.get(i + 1).is_none_or(|&next| next == b' ');
+        indicators |= if i == 0 {
+            is_first_indicator(char::from(b), followed_by_whitespace)
+        } else {
+            (b == b':' && followed_by_whitespace) || (b == b'#' && previous == b' ')
+        };
+        previous = b;
+    }
+    let edge_space = bytes.first() == Some(&b' ') || previous == b' ';
+    Some(Analysis {
+        multiline: false,
+        line_feed: false,
+        plain_allowed: !(edge_space || indicators),
+        single_quoted_allowed: true,
+        block_allowed: previous != b' ',
+    })
+}
+
+/// `yaml_emitter_analyze_scalar` over the characters of a non-empty string.
+fn analyze_chars(text: &str) -> Analysis {
+    let mut indicators = starts_with_document_marker(text.as_bytes());
     let mut line_breaks = false;
     let mut special = false;
     let (mut leading_space, mut leading_break) = (false, false);
@@ -79,16 +131,11 @@ pub(super) fn analyze(text: &str) -> Analysis {
     while let Some(c) = chars.next() {
         let next = chars.peek().copied();
         let followed_by_whitespace = next.is_none_or(is_blankz);
-        if first {
-            match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
-                | '%' | '@' | '`' => indicators = true,
-                '?' | ':' | '-' if followed_by_whitespace => indicators = true,
-                _ => {}
-            }
-        } else if (c == ':' && followed_by_whitespace) || (c == '#' && preceded_by_whitespace) {
-            indicators = true;
-        }
+        indicators |= if first {
+            is_first_indicator(c, followed_by_whitespace)
+        } else {
+            (c == ':' && followed_by_whitespace) || (c == '#' && preceded_by_whitespace)
+        };
         if !is_printable(c) || matches!(c, '\u{2028}' | '\u{2029}') {
             special = true;
         }
@@ -116,6 +163,7 @@ pub(super) fn analyze(text: &str) -> Analysis {
     let edges = leading_space || leading_break || trailing_space || trailing_break;
     Analysis {
         multiline: line_breaks,
+        line_feed: line_breaks && text.contains('\n'),
         plain_allowed: !(edges
             || break_space
             || space_break
@@ -124,6 +172,21 @@ pub(super) fn analyze(text: &str) -> Analysis {
             || indicators),
         single_quoted_allowed: !(break_space || space_break || special || line_breaks),
         block_allowed: !(trailing_space || space_break || special),
+    }
+}
+
+/// `---` or `...` at the start: a document marker when plain.
+fn starts_with_document_marker(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"---") || bytes.starts_with(b"...")
+}
+
+/// Whether the first character `c` makes a plain scalar impossible in block context.
+fn is_first_indicator(c: char, followed_by_whitespace: bool) -> bool {
+    match c {
+        '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%'
+        | '@' | '`' => true,
+        '?' | ':' | '-' => followed_by_whitespace,
+        _ => false,
     }
 }
 
@@ -241,4 +304,26 @@ pub(super) fn is_break(c: char) -> bool {
 /// libyaml's `IS_BLANKZ`: blank, break or NUL.
 fn is_blankz(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\0') || is_break(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{analyze_chars, analyze_printable_ascii};
+
+    proptest! {
+        /// The one-pass analysis of printable ASCII is libyaml's analysis (`analyze_chars`).
+        #[test]
+        fn printable_ascii_fast_path_is_the_full_analysis(text in "[ -~]{1,12}|[ a:#?\\-.]{1,8}") {
+            prop_assert_eq!(analyze_printable_ascii(text.as_bytes()), Some(analyze_chars(&text)));
+        }
+    }
+
+    #[test]
+    fn other_strings_take_the_full_analysis() {
+        for text in ["a\nb", "tab\t", "caf\u{e9}", "\u{7f}"] {
+            assert_eq!(analyze_printable_ascii(text.as_bytes()), None, "{text:?}");
+        }
+    }
 }
