@@ -77,7 +77,7 @@ impl Emitter {
     /// A string, in the style its content and readers need.
     pub(super) fn string(&mut self, text: &str) {
         let analysis = scalar::analyze(text);
-        self.scalar(text, Requested::for_str(text, &analysis), analysis);
+        self.scalar(text, Requested::for_str(text, analysis), analysis);
     }
 
     /// A character, quoted (as `serde_norway` writes one).
@@ -205,7 +205,7 @@ impl Emitter {
                 simple_key: false,
             };
         }
-        self.scalar(key, Requested::for_str(key, &analysis), analysis);
+        self.scalar(key, Requested::for_str(key, analysis), analysis);
     }
 
     /// Before a mapping's value: `:` after its key.

@@ -22,7 +22,7 @@ pub(super) enum Requested {
 
 impl Requested {
     /// `serde_norway`'s choice for a string, with every YAML reader's implicit types quoted.
-    pub(super) fn for_str(text: &str, analysis: &Analysis) -> Self {
+    pub(super) fn for_str(text: &str, analysis: Analysis) -> Self {
         if analysis.line_feed {
             Self::Literal
         } else if is_ambiguous(text) {
