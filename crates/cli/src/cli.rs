@@ -187,7 +187,7 @@ pub(crate) struct InitArgs {
 #[derive(Debug, Args)]
 pub(crate) struct LintArgs {
     /// Manifest files (YAML, several documents allowed, or JSON); `-` reads standard input. A
-    /// templateRef is checked against the WorkflowTemplates of all the files given.
+    /// template reference is checked against the workflow templates of all the files given.
     #[arg(required = true, value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
     /// Output format.

@@ -1,7 +1,7 @@
 //! What Argo's `validate.Workflow` checks when a workflow is submitted (`Submit: true`) beyond
 //! `argo lint` (`Lint: true`): every `spec.arguments.parameters` entry needs a value, and a
 //! parameter with an `enum` a value from it (`validateArgumentsValues` with `allowEmptyValues`
-//! false; the arguments of a referenced WorkflowTemplate merged first, as upstream).
+//! false; the arguments of a referenced `WorkflowTemplate` merged first, as upstream).
 
 use super::{Finding, LintOptions, TemplateSet, check, lint_parts};
 use crate::{JsonPath, Workflow};
@@ -41,6 +41,8 @@ pub fn lint_submit(workflow: &Workflow, options: &LintOptions) -> Vec<Finding> {
             check::Kind::SubmittedWorkflow,
         )),
         &TemplateSet::default(),
-        options.strict.then(|| super::UnknownFields::unknown_fields(workflow)),
+        options
+            .strict
+            .then(|| super::UnknownFields::unknown_fields(workflow)),
     )
 }
