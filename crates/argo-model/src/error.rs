@@ -80,3 +80,31 @@ impl serde::ser::Error for WriteYamlError {
 
 /// Result with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A `CronWorkflow` setting Argo would refuse ([`crate::cron`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CronError {
+    /// A schedule robfig/cron cannot parse.
+    #[error("cron schedule `{schedule}` is malformed: {reason}")]
+    Schedule {
+        /// The schedule as written.
+        schedule: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A time zone Go's `time.LoadLocation` does not know.
+    #[error("invalid timezone `{timezone}`: {reason}")]
+    Timezone {
+        /// The time zone as written.
+        timezone: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A concurrency policy other than `Allow`, `Forbid` or `Replace`.
+    #[error("`{policy}` is not a valid concurrencyPolicy (use Allow, Forbid or Replace)")]
+    ConcurrencyPolicy {
+        /// The policy as written.
+        policy: String,
+    },
+}

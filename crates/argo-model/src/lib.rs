@@ -10,6 +10,8 @@
 //! - **Schema** (`schema`, default feature `schema`): validation against Argo's JSON Schema
 //!   (embedded). Without the feature (`default-features = false`) the crate has no jsonschema
 //!   dependency: types, round trip and lint only.
+//! - **Cron** ([`cron`]): `CronWorkflow` schedules, time zones and concurrency policies as Argo
+//!   checks them.
 //!
 //! ```
 //! use argo_model::{Document, Template, Workflow, lint};
@@ -32,6 +34,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod cron;
 mod document;
 mod error;
 pub mod lint;
@@ -44,6 +47,6 @@ pub mod yaml;
 #[doc(inline)]
 pub use document::{Document, TextFormat, to_yaml_stream, yaml_values};
 #[doc(inline)]
-pub use error::{Error, Result};
+pub use error::{CronError, Error, Result};
 #[doc(inline)]
 pub use types::*;

@@ -1,9 +1,16 @@
 //! Validation against Argo's JSON Schema (`schema/schema.json`, embedded), one validator per kind so
 //! that errors name the field at fault rather than a failed `oneOf`.
 //!
-//! Two upstream quirks are patched in memory, as upstream's own tests allow-list them:
-//! `IntOrString` accepts integers (the schema says string only), and artifact `mode` accepts octal
-//! text such as `"0755"` (what `mode: 0755` reads as in YAML 1.2).
+//! Upstream quirks are patched in memory, so that what Argo reads is accepted: `IntOrString`
+//! accepts integers (the schema says string only, upstream's own tests allow-list it); artifact
+//! `mode` accepts octal text such as `"0755"` (what `mode: 0755` reads as in YAML 1.2); the
+//! `AnyString` fields of parameters (`value`, `default`, `description`, `enum`) accept numbers and
+//! booleans, as Argo's `AnyString.UnmarshalJSON` does; a script needs no `source` and a gauge no
+//! `realtime` (`argo lint` and the controller accept both).
+//!
+//! As Argo does before it validates a template (`mergedTemplateDefaultsInto`), each template is
+//! checked with `spec.templateDefaults` merged into it (only the defaults of its own type), so a
+//! container whose image comes from the defaults passes.
 //!
 //! ```
 //! let wf = serde_json::json!({
@@ -77,6 +84,37 @@ fn patched_root() -> Result<Map<String, Value>, String> {
         "io.k8s.apimachinery.pkg.util.intstr.IntOrString".into(),
         json!({"type": ["string", "integer"]}),
     );
+    let any_string = json!({"type": ["string", "number", "integer", "boolean"]});
+    if let Some(props) = defs
+        .get_mut(&format!("{PREFIX}Parameter"))
+        .and_then(|d| d.pointer_mut("/properties"))
+        .and_then(Value::as_object_mut)
+    {
+        for key in ["default", "value", "description"] {
+            props.insert(key.into(), any_string.clone());
+        }
+        props.insert(
+            "enum".into(),
+            json!({"type": "array", "items": any_string.clone()}),
+        );
+    }
+    if let Some(default) = defs
+        .get_mut(&format!("{PREFIX}ValueFrom"))
+        .and_then(|d| d.pointer_mut("/properties/default"))
+    {
+        *default = any_string;
+    }
+    for (def, required) in [
+        ("ScriptTemplate", json!(["image"])),
+        ("Gauge", json!(["value"])),
+    ] {
+        if let Some(d) = defs
+            .get_mut(&format!("{PREFIX}{def}"))
+            .and_then(Value::as_object_mut)
+        {
+            d.insert("required".into(), required);
+        }
+    }
     for art in ["Artifact", "ArtifactPaths"] {
         if let Some(mode) = defs
             .get_mut(&format!("{PREFIX}{art}"))
@@ -132,10 +170,71 @@ pub fn validate(value: &Value) -> Vec<Finding> {
     let Some(validator) = validators.get(kind) else {
         return Vec::new();
     };
+    let merged = with_template_defaults(value, kind);
     validator
-        .iter_errors(value)
+        .iter_errors(merged.as_ref().unwrap_or(value))
         .map(|e| finding(&e, &pointer_to_path(e.instance_path().as_str())))
         .collect()
+}
+
+/// The template types (the keys of a template that say what it is).
+const TEMPLATE_TYPES: &[&str] = &[
+    "container",
+    "containerSet",
+    "steps",
+    "dag",
+    "script",
+    "resource",
+    "data",
+    "suspend",
+    "http",
+    "plugin",
+];
+
+/// `value` with `templateDefaults` merged into each template, as Argo's
+/// `mergedTemplateDefaultsInto` does before it runs one: the defaults of other template types
+/// are dropped, then the template's own fields win (objects merged key by key, lists replaced).
+/// `None` when the document has no `templateDefaults`.
+fn with_template_defaults(value: &Value, kind: &str) -> Option<Value> {
+    let spec = if kind == "CronWorkflow" {
+        "/spec/workflowSpec"
+    } else {
+        "/spec"
+    };
+    let defaults = value
+        .pointer(&format!("{spec}/templateDefaults"))?
+        .as_object()?;
+    let mut merged = value.clone();
+    let templates = merged
+        .pointer_mut(&format!("{spec}/templates"))?
+        .as_array_mut()?;
+    for t in templates {
+        let Value::Object(own) = t else { continue };
+        let ty = TEMPLATE_TYPES.iter().find(|k| own.contains_key(**k));
+        let mut base = defaults.clone();
+        base.retain(|k, _| !TEMPLATE_TYPES.contains(&k.as_str()) || Some(&k.as_str()) == ty);
+        let mut out = Value::Object(base);
+        merge(&mut out, t);
+        *t = out;
+    }
+    Some(merged)
+}
+
+/// Merges `over` into `base`: objects key by key, anything else replaced.
+fn merge(base: &mut Value, over: &Value) {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            for (k, v) in o {
+                match b.get_mut(k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (b, o) => *b = o.clone(),
+    }
 }
 
 /// Validates a [`Workflow`] against the schema: the same findings as [`validate`] of its JSON
@@ -155,11 +254,11 @@ pub fn validate(value: &Value) -> Vec<Finding> {
 ///     "apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": {"name": "w"},
 ///     "spec": {"entrypoint": "main", "templates": [{"name": "main", "dag": {"tasks": [
 ///         {"name": "a", "template": "main"},
-///         {"name": "b", "template": "main", "arguments": {"parameters": [{"name": "p", "value": 3}]}}
+///         {"template": "main"}
 ///     ]}}]}
 /// }))?;
 /// let findings = argo_model::schema::validate_workflow(&mut wf)?;
-/// assert_eq!(findings[0].path, "spec.templates[0].dag.tasks[1].arguments.parameters[0].value");
+/// assert_eq!(findings[0].path, "spec.templates[0].dag.tasks[1]");
 /// assert_eq!(findings, argo_model::schema::validate(&serde_json::to_value(&wf)?));
 /// assert_eq!(wf.spec.templates[0].dag.as_ref().map(|d| d.tasks.len()), Some(2));
 /// # Ok::<(), Box<dyn std::error::Error>>(())

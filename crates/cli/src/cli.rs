@@ -76,10 +76,11 @@ pub(crate) enum Command {
     Init(InitArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
     Completions(CompletionsArgs),
-    /// Check Argo manifests: Argo's JSON Schema plus the rules of `argo lint --strict`.
+    /// Check Argo manifests: Argo's JSON Schema plus every rule of `argo lint --strict`.
     ///
     /// Prints one line per finding (`FILE:PATH: severity[rule]: message`) and exits 1
-    /// when any finding is an error.
+    /// when any finding is an error; warnings (names and labels the Kubernetes API server
+    /// refuses, which `argo lint` accepts) do not fail. The rules: docs/lint.md.
     Lint(LintArgs),
     /// Compile a pipeline into an Argo Workflow manifest (checked before it is written).
     Compile(CompileArgs),
@@ -185,7 +186,8 @@ pub(crate) struct InitArgs {
 /// Arguments of `lint`.
 #[derive(Debug, Args)]
 pub(crate) struct LintArgs {
-    /// Manifest files (YAML, several documents allowed, or JSON); `-` reads standard input.
+    /// Manifest files (YAML, several documents allowed, or JSON); `-` reads standard input. A
+    /// template reference is checked against the workflow templates of all the files given.
     #[arg(required = true, value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
     /// Output format.

@@ -267,7 +267,7 @@ fn a_resubmit_is_validated_as_argo_validates_a_submission() {
     assert_eq!(findings[0].path, "spec.arguments.parameters[0]");
     assert!(
         err.to_string()
-            .contains("spec.arguments.parameters.env.value"),
+            .contains("spec.arguments.env.value or spec.arguments.env.valueFrom is required"),
         "{err}"
     );
     // A template that does not exist.

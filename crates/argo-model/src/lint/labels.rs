@@ -1,6 +1,9 @@
 //! Kubernetes rules for label and annotation keys and label values, wherever a document sets
 //! them: `metadata`, `spec.workflowMetadata`, `spec.podMetadata` and each template's `metadata`.
 //! Keys and values holding a `{{...}}` variable are resolved at run time and not checked.
+//!
+//! `argo lint` does not check them (validate.go has no such rule), so they are warnings
+//! ([`Rule::Kubernetes`]): the API server refuses the workflow, or the pods, at run time.
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -54,8 +57,8 @@ fn check<'a>(
     const KEY_HELP: &str = "use an optional DNS subdomain prefix and '/', then a name of at most 63 letters, digits, '-', '_' and '.' that starts and ends with a letter or digit";
     for (k, v) in labels {
         if !dynamic(k) && !is_qualified_name(k, false) {
-            out.push(Finding::error(
-                Rule::InvalidName,
+            out.push(Finding::warning(
+                Rule::Kubernetes,
                 &path().key("labels").key(k),
                 format!("label key `{k}` is invalid: {KEY_HELP}"),
             ));
@@ -64,8 +67,8 @@ fn check<'a>(
             && !dynamic(v)
             && !is_label_value(v)
         {
-            out.push(Finding::error(
-                Rule::InvalidValue,
+            out.push(Finding::warning(
+                Rule::Kubernetes,
                 &path().key("labels").key(k),
                 format!(
                     "label value `{v}` is invalid: use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit (put longer text in an annotation)"
@@ -75,8 +78,8 @@ fn check<'a>(
     }
     for k in annotations {
         if !dynamic(k) && !is_qualified_name(k, true) {
-            out.push(Finding::error(
-                Rule::InvalidName,
+            out.push(Finding::warning(
+                Rule::Kubernetes,
                 &path().key("annotations").key(k),
                 format!("annotation key `{k}` is invalid: {KEY_HELP}"),
             ));

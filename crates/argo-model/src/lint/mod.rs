@@ -15,15 +15,16 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod dag;
-mod fields;
+mod check;
+mod key_text;
 mod labels;
 mod names;
-mod refs;
-mod rules;
+mod raw;
+mod strings;
 mod submit;
+mod tags;
+mod task_strings;
 mod text;
-mod vars;
 
 use std::fmt;
 
@@ -32,9 +33,10 @@ use serde::Serialize;
 
 use crate::{Document, JsonPath, UnknownField, UnknownFields, Workflow, WorkflowSpec};
 
+pub use check::TemplateSet;
 pub(crate) use rustc_hash::{FxHashMap, FxHashSet};
 pub use submit::lint_submit;
-pub use text::{DocumentReport, lint_text, lint_value};
+pub use text::{DocumentReport, lint_text, lint_texts, lint_value};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -46,7 +48,8 @@ pub enum Severity {
     Warning,
 }
 
-/// The rule a finding comes from.
+/// The rule a finding comes from. `docs/lint.md` maps every check of upstream's
+/// `validate.go` to its rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
@@ -57,7 +60,8 @@ pub enum Rule {
     Schema,
     /// A field Argo does not define (strict mode).
     UnknownField,
-    /// A name breaks Argo's or Kubernetes' naming rules.
+    /// A name is missing or breaks Argo's naming rules (templates, steps, tasks, parameters,
+    /// artifacts, containers, the document's length).
     InvalidName,
     /// Two siblings share a name.
     DuplicateName,
@@ -69,25 +73,102 @@ pub enum Rule {
     TemplateReference,
     /// A template has no type or several (container, script, dag, ...).
     TemplateType,
-    /// A DAG is empty, or a dependency names a task that does not exist.
+    /// A DAG is empty, a dependency or target names no task, or an argument needs a task that
+    /// is not an ancestor.
     MissingDependency,
     /// DAG tasks depend on each other in a cycle.
     DependencyCycle,
-    /// A DAG mixes `depends` and `dependencies`, or a `depends` expression is invalid.
+    /// A DAG mixes `depends` and `dependencies`, uses `continueOn` with `depends`, or names a
+    /// task result that does not exist or needs a loop.
     Depends,
-    /// A `{{inputs.*}}` or `{{workflow.parameters.*}}` reference that does not resolve.
+    /// A `{{...}}` reference that does not resolve where it is used.
     UnresolvedVariable,
-    /// A template input without value that a caller does not supply.
+    /// A template input (parameter or artifact) the caller does not supply.
     InputNotSupplied,
-    /// A value outside an enumeration (`retryPolicy`, `podGC.strategy`), or malformed.
+    /// A value outside its enumeration or malformed (retry policy, resource action, enum of a
+    /// parameter, timeout, activeDeadlineSeconds).
     InvalidValue,
     /// A field the template's type does not support (e.g. `parallelism` on a container).
     MisplacedField,
-    /// A parameter without a value source, with several, or with one its template cannot fill.
+    /// An output parameter without a value source, with several, or with one its template
+    /// cannot fill.
     ValueSource,
+    /// An argument parameter without a value, or with a `valueFrom` arguments cannot use.
+    ArgumentValue,
+    /// An artifact without a source (`from`, a location or a key), with two, or with an
+    /// incomplete location (git, HDFS).
+    ArtifactSource,
+    /// An artifact path that is missing, climbs out with `..`, or is set where it means nothing.
+    ArtifactPath,
+    /// A path mounted twice in a container (volume mounts, input artifacts).
+    MountPath,
+    /// A container or script without an image (and no `templateDefaults` image).
+    Image,
+    /// A container set that is empty, has bad names, dependencies or cycles, or no `main`
+    /// container for inputs and outputs.
+    ContainerSet,
+    /// A resource template without exactly one of `manifest` and `manifestFrom`, or whose
+    /// manifest is not YAML.
+    ResourceManifest,
+    /// A lifecycle hook other than `exit` without an `expression`.
+    HookExpression,
+    /// A step or task with several of `withItems`, `withParam`, `withSequence`, or a bad loop.
+    Loop,
+    /// `podGC` with an unknown strategy or an invalid label selector.
+    PodGc,
+    /// Pod-level resources other than cpu, memory and hugepages, or on templates without a pod.
+    PodResources,
+    /// A Prometheus metric with a bad name, label, help or value.
+    Metric,
+    /// An executor plugin without a name or a complete sidecar.
+    ExecutorPlugin,
+    /// `spec.templates` set in a workflow that uses `workflowTemplateRef`.
+    WorkflowTemplateRef,
+    /// A `CronWorkflow` schedule, time zone, concurrency policy or starting deadline Argo refuses.
+    Cron,
+    /// A name, label or annotation the Kubernetes API server refuses (a warning: `argo lint`
+    /// accepts it).
+    Kubernetes,
 }
 
 impl Rule {
+    /// Every rule.
+    pub const ALL: &[Self] = &[
+        Self::Parse,
+        Self::Schema,
+        Self::UnknownField,
+        Self::InvalidName,
+        Self::DuplicateName,
+        Self::MissingEntrypoint,
+        Self::UndefinedTemplate,
+        Self::TemplateReference,
+        Self::TemplateType,
+        Self::MissingDependency,
+        Self::DependencyCycle,
+        Self::Depends,
+        Self::UnresolvedVariable,
+        Self::InputNotSupplied,
+        Self::InvalidValue,
+        Self::MisplacedField,
+        Self::ValueSource,
+        Self::ArgumentValue,
+        Self::ArtifactSource,
+        Self::ArtifactPath,
+        Self::MountPath,
+        Self::Image,
+        Self::ContainerSet,
+        Self::ResourceManifest,
+        Self::HookExpression,
+        Self::Loop,
+        Self::PodGc,
+        Self::PodResources,
+        Self::Metric,
+        Self::ExecutorPlugin,
+        Self::WorkflowTemplateRef,
+        Self::Cron,
+        Self::Kubernetes,
+    ];
+
     /// The rule's kebab-case id, as used in JSON output.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -108,6 +189,22 @@ impl Rule {
             Self::InvalidValue => "invalid-value",
             Self::MisplacedField => "misplaced-field",
             Self::ValueSource => "value-source",
+            Self::ArgumentValue => "argument-value",
+            Self::ArtifactSource => "artifact-source",
+            Self::ArtifactPath => "artifact-path",
+            Self::MountPath => "mount-path",
+            Self::Image => "image",
+            Self::ContainerSet => "container-set",
+            Self::ResourceManifest => "resource-manifest",
+            Self::HookExpression => "hook-expression",
+            Self::Loop => "loop",
+            Self::PodGc => "pod-gc",
+            Self::PodResources => "pod-resources",
+            Self::Metric => "metric",
+            Self::ExecutorPlugin => "executor-plugin",
+            Self::WorkflowTemplateRef => "workflow-template-ref",
+            Self::Cron => "cron",
+            Self::Kubernetes => "kubernetes",
         }
     }
 }
@@ -140,6 +237,14 @@ impl Finding {
             path: path.to_string(),
             rule,
             message: message.into(),
+        }
+    }
+
+    /// A warning finding.
+    pub fn warning(rule: Rule, path: &JsonPath, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(rule, path, message)
         }
     }
 }
@@ -193,19 +298,11 @@ impl LintOptions {
     }
 }
 
-/// Lints one typed document: the rules, and Argo's JSON Schema when [`LintOptions::schema`] is set.
-/// Non-Argo documents (`Document::Other`) have no findings.
+/// Lints one typed document: the rules, and Argo's JSON Schema when `LintOptions::schema` is set.
+/// Non-Argo documents (`Document::Other`) have no findings. `templateRef`s are assumed to name
+/// templates that exist in the cluster; [`lint_with`] resolves them among other documents.
 pub fn lint(doc: &Document, options: &LintOptions) -> Vec<Finding> {
-    #[cfg(feature = "schema")]
-    if options.schema && !matches!(doc, Document::Other(_)) {
-        let mut out = match doc.to_value() {
-            Ok(value) => crate::schema::validate(&value),
-            Err(e) => vec![encode_failure(&e)],
-        };
-        out.extend(lint_rules(doc, options));
-        return out;
-    }
-    lint_rules(doc, options)
+    lint_with(doc, options, &TemplateSet::default())
 }
 
 /// A document that cannot be written as JSON (a non-finite number), as a finding.
@@ -221,45 +318,55 @@ fn encode_failure(e: &crate::Error) -> Finding {
     )
 }
 
-/// The rules of [`lint`] without the schema.
-fn lint_rules(doc: &Document, options: &LintOptions) -> Vec<Finding> {
-    let root = JsonPath::root();
+/// Lints one typed document as [`lint`], resolving `templateRef` and `workflowTemplateRef` in
+/// `templates` (a reference to a template not in the set is assumed to exist in the cluster).
+pub fn lint_with(
+    doc: &Document,
+    options: &LintOptions,
+    templates: &TemplateSet<'_>,
+) -> Vec<Finding> {
+    #[cfg(feature = "schema")]
+    if options.schema && !matches!(doc, Document::Other(_)) {
+        let mut out = match doc.to_value() {
+            Ok(value) => crate::schema::validate(&value),
+            Err(e) => vec![encode_failure(&e)],
+        };
+        out.extend(lint_with(doc, &options.clone().schema(false), templates));
+        return out;
+    }
+    let spec = JsonPath::root().key("spec");
+    let strict = |u: Vec<UnknownField>| options.strict.then_some(u);
     match doc {
-        Document::Workflow(d) => lint_workflow(d, options),
+        Document::Workflow(d) => lint_parts(
+            &d.metadata,
+            Some((&d.spec, &spec, check::Kind::Workflow)),
+            templates,
+            strict(d.unknown_fields()),
+        ),
         Document::WorkflowTemplate(d) => lint_parts(
             &d.metadata,
-            Some((&d.spec, root.key("spec"), false)),
-            63,
-            options.strict.then(|| d.unknown_fields()),
+            Some((&d.spec, &spec, check::Kind::WorkflowTemplate)),
+            templates,
+            strict(d.unknown_fields()),
         ),
         Document::ClusterWorkflowTemplate(d) => lint_parts(
             &d.metadata,
-            Some((&d.spec, root.key("spec"), false)),
-            63,
-            options.strict.then(|| d.unknown_fields()),
+            Some((&d.spec, &spec, check::Kind::ClusterWorkflowTemplate)),
+            templates,
+            strict(d.unknown_fields()),
         ),
         Document::CronWorkflow(d) => {
-            let mut out = lint_parts(
-                &d.metadata,
-                Some((
-                    &d.spec.workflow_spec,
-                    root.key("spec").key("workflowSpec"),
-                    true,
-                )),
-                52,
-                options.strict.then(|| d.unknown_fields()),
-            );
+            let mut out = lint_parts(&d.metadata, None, templates, strict(d.unknown_fields()));
+            check::cron(d, templates, &mut out);
             if let Some(m) = &d.spec.workflow_metadata {
-                labels::object_meta(m, &|| root.key("spec").key("workflowMetadata"), &mut out);
+                labels::object_meta(m, &|| spec.key("workflowMetadata"), &mut out);
             }
+            labels::spec(&d.spec.workflow_spec, &spec.key("workflowSpec"), &mut out);
             out
         }
-        Document::WorkflowEventBinding(d) => lint_parts(
-            &d.metadata,
-            None,
-            63,
-            options.strict.then(|| d.unknown_fields()),
-        ),
+        Document::WorkflowEventBinding(d) => {
+            lint_parts(&d.metadata, None, templates, strict(d.unknown_fields()))
+        }
         Document::Other(_) => Vec::new(),
     }
 }
@@ -278,19 +385,22 @@ pub fn lint_workflow(workflow: &Workflow, options: &LintOptions) -> Vec<Finding>
     }
     lint_parts(
         &workflow.metadata,
-        Some((&workflow.spec, JsonPath::root().key("spec"), true)),
-        63,
+        Some((
+            &workflow.spec,
+            &JsonPath::root().key("spec"),
+            check::Kind::Workflow,
+        )),
+        &TemplateSet::default(),
         options.strict.then(|| workflow.unknown_fields()),
     )
 }
 
 /// The rules of [`lint`] over the parts of a document: its metadata, its workflow spec (with its
-/// path and whether the document is a workflow), the longest name allowed, and the unknown
-/// fields (when strict).
+/// path and the document's kind), and the unknown fields (when strict).
 fn lint_parts(
     meta: &ObjectMeta,
-    spec: Option<(&WorkflowSpec, JsonPath, bool)>,
-    max_name: usize,
+    spec: Option<(&WorkflowSpec, &JsonPath, check::Kind)>,
+    templates: &TemplateSet<'_>,
     unknown: Option<Vec<UnknownField>>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -301,10 +411,24 @@ fn lint_parts(
                 .map(|u| unknown_field(&u.path, &u.key, u.suggestion)),
         );
     }
-    names::metadata(meta, max_name, &mut out);
     labels::object_meta(meta, &|| JsonPath::root().key("metadata"), &mut out);
-    if let Some((spec, spec_path, is_workflow)) = spec {
-        lint_spec(spec, &spec_path, is_workflow, &mut out);
+    if let Some((spec, spec_path, kind)) = spec {
+        let what = match kind {
+            check::Kind::Workflow | check::Kind::SubmittedWorkflow => "workflow",
+            check::Kind::WorkflowTemplate => "workflow template",
+            check::Kind::ClusterWorkflowTemplate => "cluster workflow template",
+            check::Kind::CronWorkflow => "cron workflow",
+        };
+        names::metadata(meta, what, 63, &mut out);
+        check::document(
+            kind,
+            &check::MetaKeys::of(meta),
+            spec,
+            spec_path,
+            templates,
+            &mut out,
+        );
+        labels::spec(spec, spec_path, &mut out);
     }
     out
 }
@@ -319,18 +443,4 @@ pub(crate) fn unknown_field(path: &JsonPath, key: &str, suggestion: Option<&str>
         path,
         format!("unknown field `{key}`: Argo does not define it here; {fix}"),
     )
-}
-
-fn lint_spec(spec: &WorkflowSpec, path: &JsonPath, is_workflow: bool, out: &mut Vec<Finding>) {
-    rules::spec(spec, path, is_workflow, out);
-    fields::spec(spec, path, out);
-    labels::spec(spec, path, out);
-    for (i, t) in spec.templates.iter().enumerate() {
-        let tp = path.key("templates").index(i);
-        rules::template(spec, t, &tp, out);
-        fields::template(t, &tp, out);
-        dag::template(spec, t, &tp, out);
-        refs::steps(t, &tp, out);
-        vars::template(spec, t, &tp, out);
-    }
 }

@@ -2,7 +2,7 @@
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use super::{Finding, Rule};
+use super::{Finding, FxHashSet, Rule};
 use crate::JsonPath;
 
 /// `^[a-zA-Z0-9][-a-zA-Z0-9]*$`, at most 128 characters: templates, tasks and steps.
@@ -36,7 +36,10 @@ pub(crate) fn is_dns1123_subdomain(name: &str) -> bool {
         })
 }
 
-pub(crate) fn metadata(meta: &ObjectMeta, max: usize, out: &mut Vec<Finding>) {
+/// The name of the document: at most `max` characters (validate.go: `maxCharsInObjectName`, 52
+/// for a `CronWorkflow`), an error; a DNS-1123 subdomain, as the Kubernetes API server requires
+/// (`argo lint` does not check it), a warning. `what` names the kind in messages.
+pub(crate) fn metadata(meta: &ObjectMeta, what: &str, max: usize, out: &mut Vec<Finding>) {
     let path = JsonPath::root().key("metadata");
     if let Some(name) = meta.name.as_deref() {
         let p = path.key("name");
@@ -45,16 +48,16 @@ pub(crate) fn metadata(meta: &ObjectMeta, max: usize, out: &mut Vec<Finding>) {
                 Rule::InvalidName,
                 &p,
                 format!(
-                    "name `{name}` has {} characters; shorten it to at most {max}",
+                    "{what} name {name:?} must not be more than {max} characters long (currently {}); shorten it",
                     name.len()
                 ),
             ));
         }
         if !is_dns1123_subdomain(name) {
-            out.push(Finding::error(
-                Rule::InvalidName,
+            out.push(Finding::warning(
+                Rule::Kubernetes,
                 &p,
-                format!("name `{name}` is not a DNS-1123 subdomain; use lowercase letters, digits, '-' and '.'"),
+                format!("name `{name}` is not a DNS-1123 subdomain, which the Kubernetes API server requires; use lowercase letters, digits, '-' and '.'"),
             ));
         }
     }
@@ -62,91 +65,121 @@ pub(crate) fn metadata(meta: &ObjectMeta, max: usize, out: &mut Vec<Finding>) {
         && !g.is_empty()
         && !is_dns1123_subdomain(g.trim_end_matches(['-', '.']))
     {
-        out.push(Finding::error(
-            Rule::InvalidName,
+        out.push(Finding::warning(
+            Rule::Kubernetes,
             &path.key("generateName"),
-            format!("generateName `{g}` must be lowercase letters, digits, '-' and '.'"),
+            format!("generateName `{g}` must be lowercase letters, digits, '-' and '.' for the Kubernetes API server"),
         ));
     }
 }
 
-/// Checks a template/task/step name and records it for the uniqueness check.
-/// `path` builds the path of the task, step or template; it is called only for a finding.
-pub(crate) fn check_template_like<'a>(
-    what: &str,
-    name: &'a str,
-    path: &dyn Fn() -> JsonPath,
-    seen: &mut super::FxHashSet<&'a str>,
-    out: &mut Vec<Finding>,
-) {
-    let p = || path().key("name");
-    if name.is_empty() {
-        out.push(Finding::error(
-            Rule::InvalidName,
-            &p(),
-            format!("{what} has no name; give it one"),
-        ));
-        return;
-    }
-    if !is_template_name(name) {
-        out.push(Finding::error(
-            Rule::InvalidName,
-            &p(),
-            format!(
-                "{what} name `{name}` is invalid: use letters, digits and '-' (no '_' or '.'), start with a letter or digit, at most 128 characters"
-            ),
-        ));
-    }
-    if !seen.insert(name) {
-        out.push(Finding::error(
-            Rule::DuplicateName,
-            &p(),
-            format!("{what} name `{name}` is used twice; rename one of them"),
-        ));
-    }
+/// The kind of names `validateWorkflowFieldNames` checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NameKind {
+    /// Templates, tasks, containers of a container set: [`is_template_name`].
+    Field,
+    /// Parameters and artifacts: [`is_param_name`].
+    ParamOrArtifact,
 }
 
-/// Parameter or artifact names: valid, and each declared once. `path` builds the path of the
-/// list; it is called only for a finding.
-pub(crate) fn check_params<'a>(
-    names: impl Iterator<Item = &'a str>,
-    path: &dyn Fn() -> JsonPath,
-    out: &mut Vec<Finding>,
-) {
-    // The lists are short: a linear scan over the names seen so far, until there are many.
+/// `validateWorkflowFieldNames`: each name is set, valid for its kind and unique. Returns, for
+/// each bad name, its index, the rule and the message's tail (`[2].name 'x' is not unique`).
+pub(crate) fn field_names<'n>(
+    names: impl IntoIterator<Item = &'n str>,
+    kind: NameKind,
+) -> Vec<(usize, Rule, String)> {
+    // Short lists are scanned; long ones hashed.
     const SCAN: usize = 16;
+    let mut out = Vec::new();
     let mut few: Vec<&str> = Vec::new();
-    let mut many = std::collections::HashSet::new();
-    for (i, name) in names.enumerate() {
-        let p = || path().index(i).key("name");
-        if !is_param_name(name) {
-            out.push(Finding::error(
-                Rule::InvalidName,
-                &p(),
-                format!("name `{name}` is invalid: use letters, digits, '-' and '_'"),
-            ));
-            continue;
-        }
-        let repeated = if many.is_empty() && few.len() < SCAN {
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    let mut repeated = |name: &'n str| {
+        if seen.is_empty() && few.len() < SCAN {
             let r = few.contains(&name);
             if !r {
                 few.push(name);
             }
-            r
-        } else {
-            if many.is_empty() {
-                many.extend(few.drain(..));
-            }
-            !many.insert(name)
+            return r;
+        }
+        if seen.is_empty() {
+            seen.extend(few.drain(..));
+        }
+        !seen.insert(name)
+    };
+    for (i, name) in names.into_iter().enumerate() {
+        if name.is_empty() {
+            out.push((i, Rule::InvalidName, format!("[{i}].name is required")));
+            continue;
+        }
+        let why = match kind {
+            NameKind::Field => field_name_error(name),
+            NameKind::ParamOrArtifact => (!is_param_name(name)).then_some(PARAM_NAME_HELP),
         };
-        if repeated {
-            out.push(Finding::error(
+        if let Some(why) = why {
+            out.push((
+                i,
+                Rule::InvalidName,
+                format!("[{i}].name: '{name}' is invalid: {why}"),
+            ));
+        } else if repeated(name) {
+            out.push((
+                i,
                 Rule::DuplicateName,
-                &p(),
-                format!("`{name}` is declared twice; rename or remove one"),
+                format!("[{i}].name '{name}' is not unique"),
             ));
         }
     }
+    out
+}
+
+const PARAM_NAME_HELP: &str = "Parameter/Artifact name must consist of alpha-numeric characters, '_' or '-' e.g. my_param_1, MY-PARAM-1";
+
+/// `isValidWorkflowFieldName`: why `name` is not a valid template, task or step name.
+pub(crate) fn field_name_error(name: &str) -> Option<&'static str> {
+    if name.len() > 128 {
+        return Some("must be no more than 128 characters");
+    }
+    (!is_template_name(name)).then_some(
+        "name must consist of alpha-numeric characters or '-', and must start with an alpha-numeric character (e.g. My-name1-2, 123-NAME)",
+    )
+}
+
+/// `isValidStepName`: [`field_name_error`] once each internal placeholder is replaced by `x`.
+pub(crate) fn step_name_error(name: &str) -> Option<&'static str> {
+    field_name_error(&super::tags::sanitize_placeholders(name))
+}
+
+/// `isParameter`: `s` holds a `{{name(.name)*}}` reference (`paramRegex`).
+pub(crate) fn is_parameter(s: &str) -> bool {
+    let mut rest = s;
+    while let Some(i) = rest.find("{{") {
+        let after = &rest[i + 2..];
+        if let Some(end) = after.find("}}") {
+            let inner = &after[..end];
+            let mut parts = inner.split('.');
+            let first = parts.next().unwrap_or_default();
+            let ok_first =
+                !first.is_empty() && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            let ok_rest = parts.all(|p| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            });
+            if ok_first && ok_rest {
+                return true;
+            }
+        }
+        rest = after;
+    }
+    false
+}
+
+/// `metrics.IsValidMetricName`: Prometheus' legacy metric name without `:`.
+pub(crate) fn is_metric_name(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]

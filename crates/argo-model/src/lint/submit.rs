@@ -1,14 +1,14 @@
 //! What Argo's `validate.Workflow` checks when a workflow is submitted (`Submit: true`) beyond
-//! `argo lint` (`Lint: true`): every `spec.arguments.parameters` entry needs a value
-//! (`validateArgumentsValues` with `allowEmptyValues` false).
+//! `argo lint` (`Lint: true`): every `spec.arguments.parameters` entry needs a value, and a
+//! parameter with an `enum` a value from it (`validateArgumentsValues` with `allowEmptyValues`
+//! false; the arguments of a referenced `WorkflowTemplate` merged first, as upstream).
 
-use super::{Finding, LintOptions, Rule, lint_workflow};
-use crate::{JsonPath, Workflow, WorkflowSpec};
+use super::{Finding, LintOptions, TemplateSet, check, lint_parts};
+use crate::{JsonPath, Workflow};
 
 /// Lints a workflow about to be created as Argo validates a submission: the rules of
-/// [`lint_workflow`], and a value (or `valueFrom`) for each workflow argument parameter. A
-/// workflow with a `workflowTemplateRef` gets the second check only from Argo, which merges the
-/// template's arguments first: it is skipped here.
+/// [`super::lint_workflow`] (and the schema, with `LintOptions::schema`), with workflow
+/// arguments that need values.
 ///
 /// ```
 /// use argo_model::lint::{LintOptions, Rule, lint_submit};
@@ -18,41 +18,31 @@ use crate::{JsonPath, Workflow, WorkflowSpec};
 ///              "templates": [{"name": "main", "container": {"image": "busybox"}}]}
 /// }))?;
 /// let findings = lint_submit(&wf, &LintOptions::default());
-/// assert_eq!(findings[0].rule, Rule::ValueSource);
+/// assert_eq!(findings[0].rule, Rule::ArgumentValue);
 /// assert_eq!(findings[0].path, "spec.arguments.parameters[0]");
+/// assert!(argo_model::lint::lint_workflow(&wf, &LintOptions::default()).is_empty());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 pub fn lint_submit(workflow: &Workflow, options: &LintOptions) -> Vec<Finding> {
-    let mut out = lint_workflow(workflow, options);
-    arguments(&workflow.spec, &JsonPath::root().key("spec"), &mut out);
-    out
-}
-
-fn arguments(spec: &WorkflowSpec, path: &JsonPath, out: &mut Vec<Finding>) {
-    let Some(args) = &spec.arguments else { return };
-    if spec.workflow_template_ref.is_some() {
-        return;
+    #[cfg(feature = "schema")]
+    if options.schema {
+        let mut out = match serde_json::to_value(workflow) {
+            Ok(value) => crate::schema::validate(&value),
+            Err(source) => vec![super::encode_failure(&crate::Error::Encode { source })],
+        };
+        out.extend(lint_submit(workflow, &options.clone().schema(false)));
+        return out;
     }
-    let params = || path.key("arguments").key("parameters");
-    for (i, p) in args.parameters.iter().enumerate() {
-        if p.value.is_none() && p.value_from.is_none() {
-            out.push(Finding::error(
-                Rule::ValueSource,
-                &params().index(i),
-                format!(
-                    "spec.arguments.parameters.{0}.value or spec.arguments.parameters.{0}.valueFrom is required to submit the workflow; give it a value",
-                    p.name
-                ),
-            ));
-        } else if !p.enum_.is_empty() && p.value.is_none() {
-            out.push(Finding::error(
-                Rule::ValueSource,
-                &params().index(i),
-                format!(
-                    "spec.arguments.parameters.{}.value is required to submit the workflow: the parameter has an enum; give it one of its values",
-                    p.name
-                ),
-            ));
-        }
-    }
+    lint_parts(
+        &workflow.metadata,
+        Some((
+            &workflow.spec,
+            &JsonPath::root().key("spec"),
+            check::Kind::SubmittedWorkflow,
+        )),
+        &TemplateSet::default(),
+        options
+            .strict
+            .then(|| super::UnknownFields::unknown_fields(workflow)),
+    )
 }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Finding, LintOptions, Rule, lint, unknown_field};
+use super::{Finding, LintOptions, Rule, TemplateSet, lint_with, raw, unknown_field};
 use crate::{Document, JsonPath};
 
 /// The findings of one document of a file.
@@ -32,6 +32,32 @@ impl DocumentReport {
 /// inside Kubernetes types, in strict mode) and, with `LintOptions::schema` (feature `schema`),
 /// JSON-Schema errors.
 pub fn lint_value(value: &Value, options: &LintOptions) -> Vec<Finding> {
+    let decoded = decode(value);
+    let set = TemplateSet::default();
+    findings(value, &decoded, options, &set)
+}
+
+/// The document of a value, or the finding of why it does not decode.
+fn decode(value: &Value) -> Result<Document, Finding> {
+    Document::from_value(value.clone()).map_err(|e| {
+        let cause = std::error::Error::source(&e)
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        Finding::error(
+            Rule::Parse,
+            &JsonPath::root(),
+            format!("{e}: {cause}; fix the field's type"),
+        )
+    })
+}
+
+/// The findings of one decoded value, with `set` for template references.
+fn findings(
+    value: &Value,
+    decoded: &Result<Document, Finding>,
+    options: &LintOptions,
+    set: &TemplateSet<'_>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     #[cfg(feature = "schema")]
     if options.schema {
@@ -40,17 +66,10 @@ pub fn lint_value(value: &Value, options: &LintOptions) -> Vec<Finding> {
     // The schema was checked on the value as written, not on the decoded document.
     #[cfg(feature = "schema")]
     let options = &options.clone().schema(false);
-    let doc = match Document::from_value(value.clone()) {
+    let doc = match decoded {
         Ok(d) => d,
-        Err(e) => {
-            let cause = std::error::Error::source(&e)
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            out.push(Finding::error(
-                Rule::Parse,
-                &JsonPath::root(),
-                format!("{e}: {cause}; fix the field's type"),
-            ));
+        Err(f) => {
+            out.push(f.clone());
             return out;
         }
     };
@@ -60,7 +79,10 @@ pub fn lint_value(value: &Value, options: &LintOptions) -> Vec<Finding> {
     {
         dropped(value, &back, &JsonPath::root(), &mut out);
     }
-    out.extend(lint(&doc, options));
+    if !matches!(doc, Document::Other(_)) {
+        raw::check(value, &mut out);
+    }
+    out.extend(lint_with(doc, options, set));
     out
 }
 
@@ -71,7 +93,9 @@ fn dropped(input: &Value, output: &Value, path: &JsonPath, out: &mut Vec<Finding
             for (k, v) in a {
                 match b.get(k) {
                     Some(w) => dropped(v, w, &path.key(k), out),
-                    None if !v.is_null() => out.push(unknown_field(&path.key(k), k, None)),
+                    None if !v.is_null() && !is_empty(v) => {
+                        out.push(unknown_field(&path.key(k), k, None));
+                    }
                     None => {}
                 }
             }
@@ -85,6 +109,16 @@ fn dropped(input: &Value, output: &Value, path: &JsonPath, out: &mut Vec<Finding
     }
 }
 
+/// An empty string, list or map: the same as none for Argo's types (Go's `omitempty`).
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
 /// Lints every document of a file's text (JSON if it starts with `{` or `[`, else YAML).
 /// A text that cannot be parsed gives one report (index 0) with a [`Rule::Parse`] finding.
 ///
@@ -95,8 +129,70 @@ fn dropped(input: &Value, output: &Value, path: &JsonPath, out: &mut Vec<Finding
 /// assert!(reports.iter().all(|r| !r.has_errors()));
 /// ```
 pub fn lint_text(text: &str, options: &LintOptions) -> Vec<DocumentReport> {
+    lint_texts(&[text], options).pop().unwrap_or_default()
+}
+
+/// Lints every document of several files' texts (as [`lint_text`]), resolving `templateRef` and
+/// `workflowTemplateRef` among the `WorkflowTemplates` and `ClusterWorkflowTemplates` of all of them.
+///
+/// ```
+/// use argo_model::lint::{LintOptions, lint_texts};
+/// let library = "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata: {name: lib}\n\
+///     spec: {templates: [{name: echo, inputs: {parameters: [{name: msg}]}, container: {image: alpine}}]}\n";
+/// let workflow = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: w-}\n\
+///     spec: {entrypoint: main, templates: [{name: main, steps: [[{name: a, templateRef: {name: lib, template: echo}}]]}]}\n";
+/// let reports = lint_texts(&[library, workflow], &LintOptions::default());
+/// assert!(reports[0][0].findings.is_empty());
+/// assert!(reports[1][0].findings[0].message.contains("inputs.parameters.msg"));
+/// ```
+pub fn lint_texts(texts: &[&str], options: &LintOptions) -> Vec<Vec<DocumentReport>> {
+    let parsed: Vec<Result<Vec<Value>, String>> = texts.iter().map(|t| values(t)).collect();
+    let decoded: Vec<Vec<Result<Document, Finding>>> = parsed
+        .iter()
+        .map(|p| {
+            p.as_ref()
+                .map(|vs| vs.iter().map(decode).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    let set = TemplateSet::from_documents(decoded.iter().flatten().filter_map(|d| d.as_ref().ok()));
+    parsed
+        .iter()
+        .zip(&decoded)
+        .map(|(p, docs)| match p {
+            Err(message) => vec![DocumentReport {
+                index: 0,
+                kind: None,
+                name: None,
+                findings: vec![Finding::error(
+                    Rule::Parse,
+                    &JsonPath::root(),
+                    message.clone(),
+                )],
+            }],
+            Ok(values) => values
+                .iter()
+                .zip(docs)
+                .enumerate()
+                .map(|(index, (v, d))| {
+                    let meta = v.get("metadata");
+                    let name = meta.and_then(|m| m.get("name").or_else(|| m.get("generateName")));
+                    DocumentReport {
+                        index,
+                        kind: v.get("kind").and_then(Value::as_str).map(str::to_owned),
+                        name: name.and_then(Value::as_str).map(str::to_owned),
+                        findings: findings(v, d, options, &set),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The documents of a text (JSON if it starts with `{` or `[`, else YAML).
+fn values(text: &str) -> Result<Vec<Value>, String> {
     let trimmed = text.trim_start();
-    let values = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
         match serde_json::from_str::<Value>(text) {
             Ok(Value::Array(a)) => Ok(a),
             Ok(v) => Ok(vec![v]),
@@ -109,27 +205,5 @@ pub fn lint_text(text: &str, options: &LintOptions) -> Vec<DocumentReport> {
                 .unwrap_or_default();
             format!("{e}: {cause}")
         })
-    };
-    match values {
-        Err(message) => vec![DocumentReport {
-            index: 0,
-            kind: None,
-            name: None,
-            findings: vec![Finding::error(Rule::Parse, &JsonPath::root(), message)],
-        }],
-        Ok(values) => values
-            .iter()
-            .enumerate()
-            .map(|(index, v)| {
-                let meta = v.get("metadata");
-                let name = meta.and_then(|m| m.get("name").or_else(|| m.get("generateName")));
-                DocumentReport {
-                    index,
-                    kind: v.get("kind").and_then(Value::as_str).map(str::to_owned),
-                    name: name.and_then(Value::as_str).map(str::to_owned),
-                    findings: lint_value(v, options),
-                }
-            })
-            .collect(),
     }
 }

@@ -41,7 +41,7 @@ fn dependency_cycle() {
         &f,
         Rule::DependencyCycle,
         "spec.templates[0].dag.tasks[0]",
-        "a -> b -> a",
+        "dependency cycle detected: a->b->a",
     );
 }
 
@@ -54,7 +54,7 @@ fn missing_template() {
         &f,
         Rule::UndefinedTemplate,
         "spec.templates[0].dag.tasks[0].template",
-        "`leef` is not defined",
+        "template name 'leef' undefined",
     );
 }
 
@@ -67,7 +67,7 @@ fn missing_dependency() {
         &f,
         Rule::MissingDependency,
         "spec.templates[0].dag.tasks[1].dependencies[1]",
-        "`c`",
+        "dependency 'c' not defined",
     );
 }
 
@@ -80,13 +80,13 @@ fn invalid_and_duplicate_task_names() {
         &f,
         Rule::InvalidName,
         "spec.templates[0].dag.tasks[0].name",
-        "`a_b` is invalid",
+        "'a_b' is invalid",
     );
     has(
         &f,
         Rule::DuplicateName,
         "spec.templates[0].dag.tasks[2].name",
-        "`x` is used twice",
+        "'x' is not unique",
     );
 }
 
@@ -136,7 +136,7 @@ fn unresolved_workflow_parameter() {
         &f,
         Rule::UnresolvedVariable,
         "spec.templates[0].container.args[0]",
-        "no `p`",
+        "failed to resolve {{workflow.parameters.p}}",
     );
 }
 
@@ -162,7 +162,7 @@ fn two_template_types() {
         &f,
         Rule::TemplateType,
         "spec.templates[0]",
-        "container, script",
+        "multiple template types specified (Container, Script)",
     );
 }
 
@@ -185,7 +185,7 @@ fn bad_enums_and_entrypoint() {
         "spec:\n  podGC: {strategy: Sometimes}\n  templates:\n  - name: main\n    retryStrategy: {retryPolicy: Maybe}\n    suspend: {}\n",
     );
     has(&f, Rule::MissingEntrypoint, "spec.entrypoint", "entrypoint");
-    has(&f, Rule::InvalidValue, "spec.podGC.strategy", "Sometimes");
+    has(&f, Rule::PodGc, "spec.podGC.strategy", "Sometimes");
     has(
         &f,
         Rule::InvalidValue,
@@ -253,16 +253,18 @@ fn task_reference_needs_a_dependency() {
     assert_eq!(f.len(), 1, "{f:#?}");
 }
 
+/// `validateSteps`: a step sees the steps met before it, also earlier in its own group (as
+/// upstream's scope grows step by step), not later ones.
 #[test]
-fn step_reference_needs_an_earlier_group() {
+fn step_reference_needs_a_step_met_before() {
     let f = findings(
-        "spec:\n  entrypoint: main\n  templates:\n  - name: main\n    steps:\n    - - {name: a, template: leaf}\n      - {name: b, template: leaf, when: \"{{steps.a.status}} == Succeeded\"}\n    - - {name: c, template: leaf, when: \"{{steps.a.status}} == Succeeded\"}\n  - name: leaf\n    container: {image: busybox}\n",
+        "spec:\n  entrypoint: main\n  templates:\n  - name: main\n    steps:\n    - - {name: a, template: leaf, when: \"{{steps.b.status}} == Succeeded\"}\n      - {name: b, template: leaf, when: \"{{steps.a.status}} == Succeeded\"}\n    - - {name: c, template: leaf, when: \"{{steps.a.status}} == Succeeded\"}\n  - name: leaf\n    container: {image: busybox}\n",
     );
     has(
         &f,
         Rule::UnresolvedVariable,
-        "spec.templates[0].steps[0][1].when",
-        "move `a` to an earlier step group",
+        "spec.templates[0].steps[0][0].when",
+        "failed to resolve {{steps.b.status}}",
     );
     assert_eq!(f.len(), 1, "{f:#?}");
 }
@@ -270,27 +272,45 @@ fn step_reference_needs_an_earlier_group() {
 #[test]
 fn output_parameter_sources() {
     let f = findings(
-        "spec:\n  entrypoint: main\n  templates:\n  - name: main\n    container: {image: busybox}\n    outputs:\n      parameters:\n      - {name: a}\n      - {name: b, value: x, valueFrom: {path: /b}}\n      - {name: c, valueFrom: {jsonPath: '{.x}'}}\n      - {name: d, valueFrom: {path: /d}}\n",
+        "spec:\n  entrypoint: main\n  templates:\n  - name: main\n    container: {image: busybox}\n    outputs:\n      parameters:\n      - {name: a}\n      - {name: b, value: x, valueFrom: {path: /b}}\n      - {name: c, valueFrom: {jsonPath: '{.x}'}}\n      - {name: d, valueFrom: {path: /d}}\n  - name: r\n    resource: {action: get, manifest: 'kind: X'}\n    outputs:\n      parameters:\n      - {name: a, valueFrom: {path: /a}}\n      - {name: b, valueFrom: {default: x}}\n  - name: s\n    steps: [[{name: a, template: main}]]\n    outputs:\n      parameters:\n      - {name: a, valueFrom: {parameter: x, expression: y}}\n",
     );
     has(
         &f,
         Rule::ValueSource,
         "spec.templates[0].outputs.parameters[0]",
-        "neither `value` nor `valueFrom`",
+        "does not have valueFrom or value specified",
     );
     has(
         &f,
         Rule::ValueSource,
         "spec.templates[0].outputs.parameters[1]",
-        "both `value` and `valueFrom`",
+        "has both valueFrom and value specified",
     );
     has(
         &f,
         Rule::ValueSource,
         "spec.templates[0].outputs.parameters[2].valueFrom",
-        "needs valueFrom `path`",
+        ".path must be specified for Container templates",
     );
-    assert_eq!(f.len(), 3, "{f:#?}");
+    has(
+        &f,
+        Rule::ValueSource,
+        "spec.templates[1].outputs.parameters[0].valueFrom",
+        "jqFilter or jsonPath must be specified for Resource templates",
+    );
+    has(
+        &f,
+        Rule::ValueSource,
+        "spec.templates[1].outputs.parameters[1].valueFrom",
+        "valueFrom type unspecified",
+    );
+    has(
+        &f,
+        Rule::ValueSource,
+        "spec.templates[2].outputs.parameters[0].valueFrom",
+        "multiple valueFrom types specified",
+    );
+    assert_eq!(f.len(), 6, "{f:#?}");
 }
 
 #[test]
@@ -300,10 +320,18 @@ fn task_argument_without_value() {
     );
     has(
         &f,
-        Rule::InputNotSupplied,
+        Rule::ArgumentValue,
         "spec.templates[0].dag.tasks[0].arguments.parameters[0]",
-        "neither `value` nor `valueFrom`",
+        "templates.main.tasks.a.arguments.p.value or templates.main.tasks.a.arguments.p.valueFrom is required",
     );
+    // The argument overrides the input's default, and gives no value (`ProcessArgs`).
+    has(
+        &f,
+        Rule::InputNotSupplied,
+        "spec.templates[0].dag.tasks[0].arguments",
+        "inputs.parameters.p of template `leaf` was not supplied",
+    );
+    assert_eq!(f.len(), 2, "{f:#?}");
 }
 
 #[test]
@@ -315,7 +343,7 @@ fn workflow_argument_outside_its_enum() {
         &f,
         Rule::InvalidValue,
         "spec.arguments.parameters[0].value",
-        "not in its enum (a, b)",
+        "should be present in spec.arguments.e.enum list (a, b)",
     );
     assert_eq!(f.len(), 1, "{f:#?}");
 }
@@ -329,7 +357,7 @@ fn task_argument_outside_its_enum() {
         &f,
         Rule::InvalidValue,
         "spec.templates[0].dag.tasks[0].arguments.parameters[0].value",
-        "not in its enum (x, y)",
+        "enum list (x, y)",
     );
     let ok = dag_of(
         "      - name: a\n        template: leaf\n        arguments: {parameters: [{name: p, value: y, enum: [x, y]}]}\n",
@@ -346,7 +374,7 @@ fn step_argument_outside_its_enum() {
         &f,
         Rule::InvalidValue,
         "spec.templates[0].steps[0][0].arguments.parameters[0].value",
-        "not in its enum (x, y)",
+        "enum list (x, y)",
     );
     assert_eq!(f.len(), 1, "{f:#?}");
 }
@@ -360,7 +388,7 @@ fn digit_task_names_with_dependencies() {
         &f,
         Rule::InvalidName,
         "spec.templates[0].dag.tasks[0].name",
-        "starts with a digit",
+        "name cannot begin with a digit",
     );
     // As Argo: with `dependencies`, only tasks that have dependencies are checked.
     let f = dag_of(
@@ -378,13 +406,13 @@ fn parameter_names_and_duplicates() {
         &f,
         Rule::InvalidName,
         "spec.arguments.parameters[0].name",
-        "`a.b` is invalid",
+        "'a.b' is invalid",
     );
     has(
         &f,
         Rule::DuplicateName,
         "spec.templates[0].inputs.parameters[1].name",
-        "`p` is declared twice",
+        "'p' is not unique",
     );
 }
 
@@ -395,34 +423,43 @@ fn labels_and_annotations() {
     );
     has(
         &f,
-        Rule::InvalidName,
+        Rule::Kubernetes,
         r#"metadata.labels["bad/key/x"]"#,
         "label key",
     );
-    has(&f, Rule::InvalidValue, "metadata.labels.k", "`-bad`");
+    has(&f, Rule::Kubernetes, "metadata.labels.k", "`-bad`");
     has(
         &f,
-        Rule::InvalidName,
+        Rule::Kubernetes,
         r#"metadata.annotations["bad key"]"#,
         "annotation key",
     );
     has(
         &f,
-        Rule::InvalidValue,
+        Rule::Kubernetes,
         "spec.workflowMetadata.labels.k2",
         "`a b`",
     );
     has(
         &f,
-        Rule::InvalidName,
+        Rule::Kubernetes,
         r#"spec.podMetadata.labels["UPPER_prefix.io/x"]"#,
         "label key",
     );
     has(
         &f,
-        Rule::InvalidValue,
+        Rule::Kubernetes,
         "spec.templates[0].metadata.labels.k",
         "at most 63",
+    );
+    // `argo lint` accepts them: warnings.
+    let reports = lint_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: t-, labels: {k: -bad}}\nspec: {entrypoint: m, templates: [{name: m, suspend: {}}]}\n",
+        &LintOptions::default(),
+    );
+    assert!(
+        !reports[0].has_errors() && reports[0].findings.len() == 1,
+        "{reports:#?}"
     );
     assert_eq!(f.len(), 6, "{f:#?}");
 }
@@ -436,19 +473,19 @@ fn fields_a_template_type_does_not_support() {
         &f,
         Rule::MisplacedField,
         "spec.templates[0].activeDeadlineSeconds",
-        "only valid on leaf templates",
+        "only valid for leaf templates",
     );
     has(
         &f,
         Rule::MisplacedField,
         "spec.templates[0].timeout",
-        "not on a steps template",
+        "Steps template doesn't support timeout field",
     );
     has(
         &f,
         Rule::MisplacedField,
         "spec.templates[1].parallelism",
-        "only valid on steps and dag templates",
+        "only valid for steps and dag templates",
     );
     has(&f, Rule::InvalidValue, "spec.templates[1].timeout", "`30s`");
     assert_eq!(f.len(), 4, "{f:#?}");
@@ -461,33 +498,33 @@ fn container_names_and_mounts() {
     );
     has(
         &f,
-        Rule::DuplicateName,
+        Rule::MountPath,
         "spec.templates[0].container.volumeMounts[1].mountPath",
-        "`/x` is already mounted",
+        "'/x' already mounted in container.volumeMounts.a",
     );
     has(
         &f,
         Rule::InvalidName,
         "spec.templates[0].sidecars[0].name",
-        "`wait` is reserved",
+        "\"wait\" is a reserved Argo container name",
     );
     has(
         &f,
         Rule::InvalidName,
         "spec.templates[0].sidecars[1].name",
-        "`artifact-plugin-s3` is reserved",
+        "\"artifact-plugin-s3\" is a reserved Argo container name",
     );
     has(
         &f,
         Rule::InvalidName,
         "spec.templates[0].initContainers[0].name",
-        "init container has no name",
+        "initContainers must all have container name",
     );
     has(
         &f,
         Rule::InvalidName,
         "spec.templates[1].containerSet.containers[0].name",
-        "`supervisor` is reserved",
+        "\"supervisor\" is a reserved Argo container name",
     );
 }
 
@@ -500,13 +537,13 @@ fn resource_action_and_loop_results() {
         &f,
         Rule::InvalidValue,
         "spec.templates[1].resource.action",
-        "`upsert` is invalid",
+        "resource.action must be one of: get, create, apply, delete, replace, patch",
     );
     has(
         &f,
         Rule::Depends,
         "spec.templates[0].dag.tasks[1].depends",
-        "`a.AnySucceeded` needs task `a` to loop",
+        "dependency 'a' uses an items-based condition such as .AnySucceeded or .AllFailed but does not contain any items",
     );
     assert_eq!(f.len(), 2, "{f:#?}");
 }

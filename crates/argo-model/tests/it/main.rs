@@ -2,8 +2,11 @@
 #![allow(clippy::unwrap_used, clippy::print_stderr, reason = "tests")]
 
 mod examples;
+mod lint_checks;
+mod lint_docs;
 mod lint_fixtures;
 mod roundtrip;
 #[cfg(feature = "schema")]
 mod schema;
 mod yaml;
+mod validate_fixtures;

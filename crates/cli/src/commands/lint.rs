@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::Read as _;
 use std::path::Path;
 
-use argo_model::lint::{DocumentReport, LintOptions, Severity, lint_text};
+use argo_model::lint::{DocumentReport, LintOptions, Severity, lint_texts};
 
 use crate::cli::{LintArgs, LintFormat};
 use crate::error::CliError;
@@ -20,14 +20,22 @@ struct FileReport {
 /// `argo-kedro lint`.
 pub(crate) fn run(args: &LintArgs) -> Result<(), CliError> {
     let options = LintOptions::default().strict(!args.no_strict);
-    let mut reports = Vec::with_capacity(args.files.len());
-    for path in &args.files {
-        let text = read(path)?;
-        reports.push(FileReport {
+    let texts = args
+        .files
+        .iter()
+        .map(|path| read(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Linted together: a templateRef may name a WorkflowTemplate of another file.
+    let all: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let reports: Vec<FileReport> = args
+        .files
+        .iter()
+        .zip(lint_texts(&all, &options))
+        .map(|(path, documents)| FileReport {
             file: path.display().to_string(),
-            documents: lint_text(&text, &options),
-        });
-    }
+            documents,
+        })
+        .collect();
     let errors = reports
         .iter()
         .flat_map(|r| &r.documents)
@@ -90,7 +98,7 @@ mod tests {
     fn report(file: &str, yaml: &str) -> FileReport {
         FileReport {
             file: file.into(),
-            documents: lint_text(yaml, &LintOptions::default()),
+            documents: argo_model::lint::lint_text(yaml, &LintOptions::default()),
         }
     }
 
