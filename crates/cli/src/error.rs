@@ -187,6 +187,38 @@ pub(crate) enum CliError {
         #[source]
         source: std::io::Error,
     },
+    /// `-o` names something that is not a file, a FIFO or a character device.
+    #[error("refusing to write `{}`: it is a {kind}", path.display())]
+    OutputKind {
+        /// The path given.
+        path: PathBuf,
+        /// `directory`, `block device`, `socket`, ...
+        kind: &'static str,
+    },
+    /// A directory on the way to an output file is a file.
+    #[error("could not write `{}`: `{}` is not a directory", path.display(), parent.display())]
+    ParentNotDirectory {
+        /// The path given.
+        path: PathBuf,
+        /// The ancestor that is not a directory.
+        parent: PathBuf,
+    },
+    /// An input is larger than the binary reads.
+    #[error("`{}` is larger than {} MiB; refusing to read it", path.display(), limit >> 20)]
+    InputTooLarge {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+        /// The cap, in bytes.
+        limit: usize,
+    },
+    /// An input is not UTF-8 text.
+    #[error("`{}` is not UTF-8 text (invalid byte at offset {offset})", path.display())]
+    InputNotUtf8 {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+        /// Where the first invalid byte is.
+        offset: usize,
+    },
     /// Writing the output failed.
     #[error("could not write to standard output")]
     Stdout(#[source] std::io::Error),

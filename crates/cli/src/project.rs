@@ -143,7 +143,7 @@ fn value_in(conf: &Path, envs: &[&str], path: &[&str]) -> Option<String> {
             .collect();
         files.sort();
         for file in files {
-            let Ok(text) = std::fs::read_to_string(&file) else {
+            let Ok(text) = crate::fsutil::read_text(&file) else {
                 continue;
             };
             let Some(value) = argo_model::yaml_values(&text)

@@ -16,7 +16,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &CompileArgs) -> Result<(), CliErro
     match args.output.as_deref() {
         None | Some("-") => output::stdout(&text),
         Some(path) => {
-            fsutil::write_atomic(std::path::Path::new(path), text.as_bytes())?;
+            fsutil::write_output(std::path::Path::new(path), text.as_bytes())?;
             output::status(&format!("wrote {path}"));
             Ok(())
         }

@@ -1,8 +1,6 @@
 //! `argo-kedro lint FILE...`: schema + lint rules on any Argo manifest.
 
 use std::fmt::Write as _;
-use std::io::Read as _;
-use std::path::Path;
 
 use argo_model::lint::{DocumentReport, LintOptions, Severity, lint_text};
 
@@ -22,7 +20,7 @@ pub(crate) fn run(args: &LintArgs) -> Result<(), CliError> {
     let options = LintOptions::default().strict(!args.no_strict);
     let mut reports = Vec::with_capacity(args.files.len());
     for path in &args.files {
-        let text = read(path)?;
+        let text = crate::fsutil::read_text(path)?;
         reports.push(FileReport {
             file: path.display().to_string(),
             documents: lint_text(&text, &options),
@@ -49,19 +47,6 @@ pub(crate) fn run(args: &LintArgs) -> Result<(), CliError> {
         return Err(CliError::LintFailed { errors, files });
     }
     Ok(())
-}
-
-fn read(path: &Path) -> Result<String, CliError> {
-    let fail = |source| CliError::ReadFile {
-        path: path.to_path_buf(),
-        source,
-    };
-    if path == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(fail)?;
-        return Ok(text);
-    }
-    std::fs::read_to_string(path).map_err(fail)
 }
 
 /// `FILE:PATH: severity[rule]: message`, with `FILE#N` for document N of a multi-document file.

@@ -54,7 +54,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &SubmitArgs) -> Result<(), CliError
         return match args.output.as_deref() {
             None | Some("-") => output::stdout(&text),
             Some(path) => {
-                fsutil::write_atomic(Path::new(path), text.as_bytes())?;
+                fsutil::write_output(Path::new(path), text.as_bytes())?;
                 output::status(&format!("wrote {path}"));
                 Ok(())
             }
