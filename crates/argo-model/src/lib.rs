@@ -34,6 +34,7 @@
 mod document;
 mod error;
 pub mod lint;
+pub mod parse;
 #[cfg(feature = "schema")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod schema;
@@ -43,5 +44,7 @@ mod types;
 pub use document::{Document, TextFormat, to_yaml_stream, yaml_values};
 #[doc(inline)]
 pub use error::{Error, Result};
+#[doc(inline)]
+pub use parse::elide;
 #[doc(inline)]
 pub use types::*;
