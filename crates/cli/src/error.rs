@@ -101,19 +101,28 @@ pub(crate) enum CliError {
         stderr: String,
     },
     /// `--image` is not `IMG:TAG`.
-    #[error("`{image}` is not an image reference of the form IMG:TAG")]
+    #[error(
+        "`{}` is not an image reference of the form IMG:TAG",
+        argo_model::elide(image)
+    )]
     InvalidImage {
         /// What was given.
         image: String,
     },
     /// An item of `--params` is not `key=value`.
-    #[error("`{item}` in --params is not of the form key=value")]
+    #[error(
+        "`{}` in --params is not of the form key=value",
+        argo_model::elide(item)
+    )]
     InvalidParam {
         /// The item.
         item: String,
     },
     /// An item of `--secret` is not `KEY=ENVVAR`.
-    #[error("`{item}` in --secret is not of the form KEY=ENVVAR")]
+    #[error(
+        "`{}` in --secret is not of the form KEY=ENVVAR",
+        argo_model::elide(item)
+    )]
     InvalidSecret {
         /// The item.
         item: String,
@@ -327,6 +336,15 @@ impl CliError {
             CliError::DockerNotRunnable { .. } => vec![
                 "install the docker client (with buildx), set ARGO_KEDRO_DOCKER to it, or pass --no-build".into(),
             ],
+            CliError::InvalidImage { image } => {
+                let rule = argo_fuse::config::ValueRule::ImageReference;
+                match rule.nearest(image) {
+                    Some(nearest) if nearest.contains(':') => {
+                        vec![format!("did you mean `{nearest}`?")]
+                    }
+                    _ => vec![format!("the image must be {rule}, with a tag")],
+                }
+            }
             CliError::Compile(err) => compile_hints(err),
             CliError::Cluster { source, .. } => crate::cluster::hints(source),
             CliError::InvalidName { .. } => vec![

@@ -67,7 +67,9 @@ pub(crate) fn compile_with_image(
     let loaded = load(global, &selection.env, Some(&selection.pipeline))?;
     let mut lower = LowerOptions::default().params(parse_params(selection.params.as_deref())?);
     if let Some(image) = &selection.image {
-        if image::ImageRef::parse(image).is_none() {
+        if image::ImageRef::parse(image).is_none()
+            || !argo_fuse::config::ValueRule::ImageReference.check(image)
+        {
             return Err(CliError::InvalidImage {
                 image: image.clone(),
             });

@@ -26,9 +26,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod check;
 mod extra;
 mod ident;
 mod int;
+mod k8s;
 mod keys;
 mod types;
 
@@ -41,6 +43,7 @@ pub use extra::{
     Toleration, TolerationOperator, TtlStrategy,
 };
 pub use ident::{BUILTIN_TEMPLATE, MachineTypeName, TemplateName, builtin_template};
+pub use k8s::ValueRule;
 pub use types::{
     CustomTemplate, Deployment, EnvVar, MachineSpec, OutputParameter, RANDOM_TAG, Runner,
     SecretRef, Sidecar, TemplateConfig, TemplateContainer, TemplateOutputs, Volume, VolumeMount,
@@ -190,6 +193,7 @@ impl Config {
 
     fn validate(&self) -> Result<(), ConfigError> {
         self.machine_type(self.default_machine_type.as_str())?;
+        check::values(self)?;
         let mut seen = std::collections::BTreeSet::new();
         for t in &self.template.templates {
             if !seen.insert(t.name.as_str()) {
