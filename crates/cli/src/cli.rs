@@ -344,6 +344,7 @@ pub(crate) enum ResultFormat {
 #[derive(Debug, Args)]
 // As in argo-kedro 0.1.41, `submit` runs the pods with the `cloud` env unless told otherwise.
 #[command(mut_arg("env", |arg| arg.default_value("cloud")))]
+#[allow(clippy::struct_excessive_bools)] // command-line flags: each is a yes/no switch
 pub(crate) struct SubmitArgs {
     #[command(flatten)]
     pub(crate) selection: CompileSelection,
@@ -369,6 +370,9 @@ pub(crate) struct SubmitArgs {
     /// Output format (with `--dry-run`: JSON writes the manifest as JSON).
     #[arg(long, value_enum, default_value_t)]
     pub(crate) format: ResultFormat,
+    /// Submit a manifest larger than the 1 MiB Argo accepts (refused without it).
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// Arguments of `resubmit`.

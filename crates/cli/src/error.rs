@@ -228,6 +228,18 @@ pub(crate) enum CliError {
         /// Where the first invalid byte is.
         offset: usize,
     },
+    /// The manifest is larger than Argo accepts.
+    #[error(
+        "the manifest is {} ({size} bytes) of compact JSON, over the {} Argo accepts",
+        crate::size::mib(*size),
+        crate::size::mib(*limit)
+    )]
+    ManifestTooLarge {
+        /// Its size, in bytes.
+        size: usize,
+        /// Argo's limit.
+        limit: usize,
+    },
     /// Writing the output failed.
     #[error("could not write to standard output")]
     Stdout(#[source] std::io::Error),
@@ -346,6 +358,10 @@ impl CliError {
                 }
             }
             CliError::Compile(err) => compile_hints(err),
+            CliError::ManifestTooLarge { .. } => vec![
+                crate::size::HELP.into(),
+                "--force submits it anyway, but Argo's controller fails a workflow over its limit, and the API server refuses an object over its own (about 1.5 MiB with etcd's default request size)".into(),
+            ],
             CliError::Cluster { source, .. } => crate::cluster::hints(source),
             CliError::InvalidName { .. } => vec![
                 "names are lowercase letters, digits and '-', starting and ending with a letter or digit".into(),
