@@ -322,6 +322,22 @@ pub(crate) enum CliError {
 }
 
 impl CliError {
+    /// The causes to print, one line each: each `source` in turn; a cluster error's causes on
+    /// one line (the client's error and the API server's message), so that it prints in three
+    /// lines with its hint.
+    pub(crate) fn cause_lines(&self) -> Vec<String> {
+        let mut causes = Vec::new();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            causes.push(cause.to_string());
+            source = cause.source();
+        }
+        if matches!(self, CliError::Cluster { .. }) && causes.len() > 1 {
+            return vec![causes.join(": ")];
+        }
+        causes
+    }
+
     /// 1 for errors the user can fix, 2 for internal ones.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
