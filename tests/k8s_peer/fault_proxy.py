@@ -44,6 +44,8 @@ from urllib.parse import urlsplit
 
 REASONS = {
     400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
     404: "NotFound",
     409: "AlreadyExists",
     429: "TooManyRequests",
