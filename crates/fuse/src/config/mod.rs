@@ -140,10 +140,15 @@ impl Config {
         Self::from_value(project.config().cloned().unwrap_or(serde_json::Value::Null))
     }
 
-    /// Reads the configuration from `argo.yml` text.
+    /// Reads the configuration from `argo.yml` text (its first document), as strictly as
+    /// [`argo_model::yaml_values`] reads YAML: nesting bounded, duplicate keys an error, merge
+    /// keys resolved, a byte-order mark accepted.
     pub fn from_yaml_str(text: &str) -> Result<Self, ConfigError> {
-        let value: serde_json::Value =
-            serde_norway::from_str(text).map_err(|source| ConfigError::Yaml { source })?;
+        let value = argo_model::yaml_values(text)
+            .map_err(|source| ConfigError::Yaml { source })?
+            .into_iter()
+            .next()
+            .unwrap_or(serde_json::Value::Null);
         Self::from_value(value)
     }
 

@@ -18,7 +18,7 @@ pub enum ConfigError {
     Yaml {
         /// The parser's error.
         #[source]
-        source: serde_norway::Error,
+        source: argo_model::Error,
     },
     /// A key that no version of argo.yml has.
     #[error("unknown key `{}` in argo.yml{}", argo_model::elide(path), nearest_key(nearest.as_ref()))]
