@@ -249,10 +249,15 @@ def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
 GENERATED = ("name", "generateName", "namespace", "uid", "resourceVersion", "creationTimestamp")
 
 
+SUBMISSION_LABEL = "argo-kedro.io/submission-id"
+
+
 def without_generated(wf: dict) -> dict:
+    """The workflow without what the API server and `submit` add (the submission id)."""
     wf = json.loads(json.dumps(wf))
     for key in (*GENERATED, "generation", "managedFields"):
         wf["metadata"].pop(key, None)
+    wf["metadata"].get("labels", {}).pop(SUBMISSION_LABEL, None)
     return wf
 
 
@@ -351,6 +356,8 @@ def test_submit_no_build_creates_the_compiled_workflow(cluster: Cluster, manifes
     assert name.startswith(manifest["metadata"]["generateName"])
     created = cluster.peer.workflow(name)
     assert created["metadata"]["namespace"] == NS
+    # Created once, whatever the network did: the submission id it was looked up by.
+    assert len(created["metadata"]["labels"][SUBMISSION_LABEL]) == 12
     assert without_generated(created) == without_generated(manifest)
     assert cluster.docker_calls() == []
 

@@ -1,16 +1,16 @@
 //! The connection: [`ConnectOptions`], [`Client`], and how API failures become [`Error`]s
-//! (one-line explanations for 401, 403, missing namespace, missing CRD; transient retries).
+//! (one-line explanations for 401, 403, missing namespace, missing CRD, timeouts). How requests
+//! are timed and retried is in `request`.
 
-use std::future::Future;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use futures::FutureExt;
-use futures::future::BoxFuture;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 
-use crate::error::{Error, Result};
+use crate::error::{ApiCause, Error, Result};
 use crate::names::Namespace;
+use crate::request;
+use crate::retry_after::RetryAfterLayer;
 
 /// How to reach the cluster.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,7 +25,15 @@ pub struct ConnectOptions {
     pub namespace: Option<Namespace>,
     /// Timeout to establish a connection (default 10 s).
     pub connect_timeout: Option<Duration>,
+    /// Time limit of one request, its retries included (default
+    /// [`DEFAULT_REQUEST_TIMEOUT`]). Watches and followed logs are bounded only while they
+    /// connect: once streaming, a dropped watch reconnects.
+    pub request_timeout: Option<Duration>,
 }
+
+/// The default [`ConnectOptions::request_timeout`]: a hung API server gives an error in half a
+/// minute.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl ConnectOptions {
     /// Reads this kubeconfig file.
@@ -55,6 +63,13 @@ impl ConnectOptions {
         self.namespace = Some(namespace);
         self
     }
+
+    /// Sets the time limit of a request (retries included).
+    #[must_use]
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
 }
 
 /// A client for Argo Workflows in one namespace.
@@ -77,12 +92,14 @@ impl ConnectOptions {
 pub struct Client {
     pub(crate) kube: kube::Client,
     pub(crate) namespace: Namespace,
+    pub(crate) request_timeout: Duration,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("namespace", &self.namespace)
+            .field("request_timeout", &self.request_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -116,21 +133,48 @@ impl Client {
                 .map_err(|source| Error::InferConfig { source })?
         };
         config.connect_timeout = Some(opts.connect_timeout.unwrap_or(Duration::from_secs(10)));
-        // This crate retries transient failures itself (see `retry_transient`).
+        // This crate retries transient failures itself (see `request`).
         config.default_retry = false;
         let namespace = match opts.namespace {
             Some(ns) => ns,
             None => Namespace::new(config.default_namespace.clone())
                 .map_err(|source| Error::Name { source })?,
         };
-        let kube =
-            kube::Client::try_from(config).map_err(|source| Error::BuildClient { source })?;
-        Ok(Self { kube, namespace })
+        let kube = kube::client::ClientBuilder::try_from(config)
+            .map_err(|source| Error::BuildClient {
+                source: source.into(),
+            })?
+            .with_layer(&RetryAfterLayer)
+            .build();
+        Ok(Self {
+            kube,
+            namespace,
+            request_timeout: opts.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
+        })
     }
 
-    /// Wraps an existing kube client (e.g. a mock service in tests).
+    /// Wraps an existing kube client (e.g. a mock service in tests), with the default request
+    /// timeout.
     pub fn from_kube(kube: kube::Client, namespace: Namespace) -> Self {
-        Self { kube, namespace }
+        Self {
+            kube,
+            namespace,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+        }
+    }
+
+    /// The same client with another request timeout.
+    #[must_use]
+    pub fn with_request_timeout(&self, timeout: Duration) -> Self {
+        Self {
+            request_timeout: timeout,
+            ..self.clone()
+        }
+    }
+
+    /// The time limit of one request, its retries included.
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
     }
 
     /// The namespace this client works in.
@@ -142,8 +186,8 @@ impl Client {
     #[must_use]
     pub fn with_namespace(&self, namespace: Namespace) -> Self {
         Self {
-            kube: self.kube.clone(),
             namespace,
+            ..self.clone()
         }
     }
 
@@ -168,6 +212,9 @@ impl Client {
         resource: &'static str,
         what: String,
     ) -> Error {
+        if let Some(after) = request::timed_out(&source) {
+            return Error::Timeout { verb, what, after };
+        }
         let (code, reason, details_kind) = match &source {
             kube::Error::Api(s) => (
                 s.code,
@@ -179,6 +226,7 @@ impl Client {
             ),
             _ => (0, String::new(), String::new()),
         };
+        let source = ApiCause::new(source);
         match (code, reason.as_str()) {
             (401, _) => Error::Unauthorized { source },
             (403, _) => Error::Forbidden {
@@ -194,7 +242,8 @@ impl Client {
             (404, r) if r != "NotFound" && resource.ends_with("argoproj.io") => {
                 Error::CrdMissing { source }
             }
-            (409, "AlreadyExists") => Error::AlreadyExists {
+            // Only a create can find that the object exists.
+            (409, "AlreadyExists") if verb == "create" => Error::AlreadyExists {
                 name: what,
                 namespace: self.namespace.clone(),
                 source,
@@ -202,52 +251,4 @@ impl Client {
             _ => Error::Api { verb, what, source },
         }
     }
-}
-
-/// Status code of an API error (0 for transport errors).
-pub(crate) fn status_code(e: &kube::Error) -> u16 {
-    match e {
-        kube::Error::Api(s) => s.code,
-        _ => 0,
-    }
-}
-
-fn is_transient(e: &kube::Error, idempotent: bool) -> bool {
-    match e {
-        kube::Error::Api(s) => {
-            matches!(s.code, 429 | 503 | 504) || (idempotent && matches!(s.code, 500 | 502))
-        }
-        kube::Error::HyperError(_) | kube::Error::Service(_) => idempotent,
-        _ => false,
-    }
-}
-
-const BACKOFF: [u64; 4] = [100, 300, 900, 2700];
-
-/// Runs `op`, retrying transient failures (429, 503, 504; for idempotent requests also 500, 502
-/// and connection errors) with exponential backoff.
-///
-/// The future is boxed: kube's request futures and the Workflow they return are large.
-pub(crate) fn retry_transient<'a, T, F, Fut>(
-    idempotent: bool,
-    mut op: F,
-) -> BoxFuture<'a, kube::Result<T>>
-where
-    F: FnMut() -> Fut + Send + 'a,
-    Fut: Future<Output = kube::Result<T>> + Send + 'a,
-    T: Send + 'a,
-{
-    async move {
-        let mut attempt = 0;
-        loop {
-            match Box::pin(op()).await {
-                Err(e) if attempt < BACKOFF.len() && is_transient(&e, idempotent) => {
-                    tokio::time::sleep(Duration::from_millis(BACKOFF[attempt])).await;
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
-    }
-    .boxed()
 }

@@ -4,6 +4,7 @@
 //!
 //! Messages describe this layer only; the cause is reached through [`std::error::Error::source`].
 
+pub use crate::cause::ApiCause;
 use crate::names::{NameError, Namespace, WorkflowName};
 
 /// A `Result` whose error defaults to [`Error`].
@@ -34,7 +35,7 @@ pub enum Error {
     BuildClient {
         /// The cause.
         #[source]
-        source: kube::Error,
+        source: ApiCause,
     },
     /// The API server rejected the credentials (401).
     #[error(
@@ -43,7 +44,7 @@ pub enum Error {
     Unauthorized {
         /// The cause.
         #[source]
-        source: kube::Error,
+        source: ApiCause,
     },
     /// The credentials are not allowed to do this (403).
     #[error("not allowed to {verb} {resource} in namespace `{namespace}` (403 Forbidden)")]
@@ -56,7 +57,7 @@ pub enum Error {
         namespace: Namespace,
         /// The cause.
         #[source]
-        source: kube::Error,
+        source: ApiCause,
     },
     /// The Argo `Workflow` CRD is not installed (404 on the collection).
     #[error(
@@ -65,7 +66,7 @@ pub enum Error {
     CrdMissing {
         /// The cause.
         #[source]
-        source: kube::Error,
+        source: ApiCause,
     },
     /// The namespace does not exist.
     #[error("namespace `{namespace}` does not exist")]
@@ -74,7 +75,7 @@ pub enum Error {
         namespace: Namespace,
         /// The cause.
         #[source]
-        source: kube::Error,
+        source: ApiCause,
     },
     /// No workflow of that name exists.
     #[error("workflow `{name}` not found in namespace `{namespace}`")]
@@ -93,7 +94,7 @@ pub enum Error {
         namespace: Namespace,
         /// The cause.
         #[source]
-        source: kube::Error,
+        source: ApiCause,
     },
     /// A request failed for another reason (after the transient retries).
     #[error("failed to {verb} {what}")]
@@ -104,7 +105,20 @@ pub enum Error {
         what: String,
         /// The cause.
         #[source]
-        source: kube::Error,
+        source: ApiCause,
+    },
+    /// The API server did not answer in time (after the retries that time allowed).
+    #[error(
+        "the API server did not answer within {} to {verb} {what}",
+        crate::cause::seconds(*after)
+    )]
+    Timeout {
+        /// The verb, e.g. `get`.
+        verb: &'static str,
+        /// What was acted on, e.g. `workflow my-wf-abc12`.
+        what: String,
+        /// The request timeout.
+        after: std::time::Duration,
     },
     /// The server answered with an object that has no name.
     #[error("the server answered without metadata.{field} for the created workflow")]
@@ -164,6 +178,16 @@ impl Error {
     /// Whether the error says that the workflow does not exist.
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::WorkflowNotFound { .. })
+    }
+
+    /// Whether the API server was not reached, or did not answer in time: a network, proxy or
+    /// cluster problem rather than a refusal.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            Self::Timeout { .. } => true,
+            Self::Api { source, .. } => source.is_transport(),
+            _ => false,
+        }
     }
 }
 

@@ -53,7 +53,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod cause;
 mod client;
+mod create;
 mod error;
 mod labels;
 mod logs;
@@ -61,16 +63,20 @@ mod names;
 mod nodes;
 mod ops;
 mod params;
+mod request;
 mod rerun;
 mod resubmit;
 mod retry;
+mod retry_after;
 mod selector;
 mod watch;
 
 #[doc(inline)]
-pub use client::{Client, ConnectOptions};
+pub use client::{Client, ConnectOptions, DEFAULT_REQUEST_TIMEOUT};
 #[doc(inline)]
-pub use error::{Error, NodesError, Result, RetryError, SelectorError};
+pub use create::SUBMISSION_LABEL;
+#[doc(inline)]
+pub use error::{ApiCause, Error, NodesError, Result, RetryError, SelectorError};
 #[doc(inline)]
 pub use labels::{INSTANCE_ID_LABEL, Identity};
 #[doc(inline)]
@@ -86,7 +92,7 @@ pub use nodes::{
 #[doc(inline)]
 pub use ops::{ListOptions, Shutdown, SubmitOptions, Submitted};
 #[doc(inline)]
-pub use rerun::RetryOutcome;
+pub use rerun::{RETRY_ID_ANNOTATION, RetryOutcome};
 #[doc(inline)]
 pub use resubmit::{
     RESUBMITTED_FROM_LABEL, ResubmitOptions, plan_resubmit, resubmit_generate_name, validate_submit,

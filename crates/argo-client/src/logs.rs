@@ -4,10 +4,11 @@ use futures::AsyncBufReadExt;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use kube::api::{ListParams, LogParams};
 
-use crate::client::{Client, retry_transient};
+use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::names::{NodeId, PodName, WorkflowName};
 use crate::nodes::{NODE_ID_ANNOTATION, WORKFLOW_LABEL};
+use crate::request::Kind;
 
 /// A pod of a workflow, found by the workflow label.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +72,8 @@ impl Client {
     pub async fn pods_of(&self, name: &WorkflowName) -> Result<Vec<WorkflowPod>> {
         let lp = ListParams::default().labels(&format!("{WORKFLOW_LABEL}={name}"));
         let api = self.pods();
-        let list = retry_transient(true, || api.list(&lp))
+        let list = self
+            .send(Kind::Idempotent, || api.list(&lp))
             .await
             .map_err(|e| self.explain(e, "list", "pods", format!("pods of {name}")))?;
         let mut out: Vec<WorkflowPod> = list
@@ -112,7 +114,7 @@ impl Client {
             ..Self::log_params(opts)
         };
         let api = self.pods();
-        retry_transient(true, || api.logs(pod.as_str(), &lp))
+        self.send(Kind::Idempotent, || api.logs(pod.as_str(), &lp))
             .await
             .map_err(|e| self.explain(e, "read logs of", "pods", format!("pod {pod}")))
     }
@@ -124,9 +126,9 @@ impl Client {
         opts: &LogOptions,
     ) -> Result<BoxStream<'static, Result<String>>> {
         let lp = Self::log_params(opts);
+        let api = self.pods();
         let reader = self
-            .pods()
-            .log_stream(pod.as_str(), &lp)
+            .open(api.log_stream(pod.as_str(), &lp))
             .await
             .map_err(|e| self.explain(e, "read logs of", "pods", format!("pod {pod}")))?;
         let pod = pod.clone();

@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 /// A name that is not valid for its kind.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{value}` is not a valid {kind}: {reason}")]
+#[error("`{}` is not a valid {kind}: {reason}", argo_model::elide(value))]
 pub struct NameError {
     kind: &'static str,
     value: String,

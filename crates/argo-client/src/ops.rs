@@ -1,12 +1,13 @@
 //! Submit, get, list, stop and terminate.
 
 use argo_model::Workflow;
-use kube::api::{ListParams, Patch, PatchParams, PostParams};
+use kube::api::{ListParams, Patch, PatchParams};
 
-use crate::client::{Client, retry_transient, status_code};
+use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::names::{Namespace, WorkflowName};
 use crate::nodes::is_completed_phase;
+use crate::request::{Kind, status_code};
 
 pub(crate) const WORKFLOWS: &str = "workflows.argoproj.io";
 
@@ -97,7 +98,11 @@ pub(crate) fn workflow_name(wf: &Workflow) -> Result<WorkflowName> {
 }
 
 impl Client {
-    /// Creates `wf` in this client's namespace (the manifest's namespace is replaced).
+    /// Creates `wf` in this client's namespace (the manifest's namespace is replaced), exactly
+    /// once: it gets a submission id ([`crate::SUBMISSION_LABEL`]) and, when it only has a
+    /// `generateName`, a name drawn as the API server would; a create whose answer is lost (a
+    /// 5xx, a timeout, a reset) is looked up before it is tried again, and the one workflow
+    /// that exists is returned.
     pub async fn submit(&self, wf: &Workflow, opts: &SubmitOptions) -> Result<Submitted> {
         // Boxed: the future holds a `Workflow`, which is large.
         Box::pin(self.submit_boxed(wf, opts)).await
@@ -105,7 +110,6 @@ impl Client {
 
     async fn submit_boxed(&self, wf: &Workflow, opts: &SubmitOptions) -> Result<Submitted> {
         let mut wf = wf.clone();
-        wf.metadata.namespace = Some(self.namespace.to_string());
         if let Some(name) = &opts.name {
             wf.metadata.name = Some(name.to_string());
             wf.metadata.generate_name = None;
@@ -116,14 +120,7 @@ impl Client {
             .clone()
             .or_else(|| wf.metadata.generate_name.clone().map(|g| format!("{g}*")))
             .unwrap_or_default();
-        let pp = PostParams {
-            dry_run: opts.dry_run,
-            ..PostParams::default()
-        };
-        let api = self.workflows();
-        let created = retry_transient(false, || api.create(&pp, &wf))
-            .await
-            .map_err(|e| self.explain(e, "create", WORKFLOWS, what))?;
+        let created = Box::pin(self.create_once(wf, opts.dry_run, what)).await?;
         Ok(Submitted {
             name: workflow_name(&created)?,
             namespace: self.namespace.clone(),
@@ -135,7 +132,7 @@ impl Client {
     /// Reads a workflow.
     pub async fn get(&self, name: &WorkflowName) -> Result<Workflow> {
         let api = self.workflows();
-        let got = retry_transient(true, || api.get(name.as_str())).await;
+        let got = self.send(Kind::Idempotent, || api.get(name.as_str())).await;
         got.map_err(|e| self.not_found_or(e, name, "get"))
     }
 
@@ -161,7 +158,8 @@ impl Client {
             lp = lp.labels(s);
         }
         let api = self.workflows();
-        let list = retry_transient(true, || api.list(&lp))
+        let list = self
+            .send(Kind::Idempotent, || api.list(&lp))
             .await
             .map_err(|e| self.explain(e, "list", WORKFLOWS, "workflows".into()))?;
         let mut items = list.items;
@@ -210,7 +208,11 @@ impl Client {
             });
             let pp = PatchParams::default();
             let patch = Patch::Merge(&patch);
-            match retry_transient(true, || api.patch(name.as_str(), &pp, &patch)).await {
+            // With the resourceVersion it read, a repeated patch conflicts: safe to retry.
+            match self
+                .send(Kind::Idempotent, || api.patch(name.as_str(), &pp, &patch))
+                .await
+            {
                 Ok(wf) => return Ok(wf),
                 Err(e) if status_code(&e) == 409 => {}
                 Err(e) => return Err(self.not_found_or(e, name, "patch")),

@@ -1,16 +1,16 @@
 //! Retry in place and resubmit, against the cluster.
 
-use std::hash::{BuildHasher, Hasher};
-
 use argo_model::Workflow;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kube::api::{DeleteParams, PostParams};
 
-use crate::client::{Client, retry_transient, status_code};
+use crate::client::Client;
+use crate::create::random_chars;
 use crate::error::{Error, Result};
 use crate::labels::check_instance_id;
 use crate::names::{NodeId, PodName, WorkflowName};
-use crate::ops::{Submitted, WORKFLOWS, workflow_name};
+use crate::ops::{Submitted, workflow_name};
+use crate::request::{Kind, outcome_unknown, status_code};
 use crate::resubmit::{ResubmitOptions, plan_resubmit, validate_submit};
 use crate::retry::{RetryOptions, plan_retry};
 
@@ -39,18 +39,12 @@ pub(crate) fn now() -> Time {
 
 /// 5 random characters of `[a-z0-9]`, like the API server's `generateName`.
 pub(crate) fn random_suffix() -> String {
-    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(jiff::Timestamp::now().as_nanosecond().unsigned_abs());
-    let mut x = h.finish();
-    (0..5)
-        .map(|_| {
-            let c = ALPHABET[usize::try_from(x % ALPHABET.len() as u64).unwrap_or(0)];
-            x /= ALPHABET.len() as u64;
-            char::from(c)
-        })
-        .collect()
+    random_chars(5)
 }
+
+/// The annotation an in-place retry writes with a fresh value: a retry whose answer was lost is
+/// recognised by it when the workflow is read again.
+pub const RETRY_ID_ANNOTATION: &str = "argo-kedro.io/retry-id";
 
 impl Client {
     /// Retries the failed nodes of a Failed or Error workflow in place (Argo's `argo retry`):
@@ -67,24 +61,47 @@ impl Client {
         const ATTEMPTS: u32 = 5;
         let api = self.workflows();
         let pods = self.pods();
+        let retry_id = random_chars(12);
         let mut deleted_pods: Vec<PodName> = Vec::new();
         let mut missing_pods: Vec<PodName> = Vec::new();
+        // The nodes of the last plan written (its answer possibly lost).
+        let mut planned: Option<(Vec<NodeId>, Vec<NodeId>)> = None;
         for attempt in 1..=ATTEMPTS {
             let wf = self.get(name).await?;
             check_instance_id(&wf, opts.instance_id.as_deref()).map_err(|source| Error::Plan {
                 name: name.clone(),
                 source,
             })?;
-            let plan = plan_retry(&wf, opts, &now()).map_err(|source| Error::Plan {
+            if let Some((reset_nodes, deleted_nodes)) = planned.take()
+                && has_retry_id(&wf, &retry_id)
+            {
+                // An earlier write whose answer was lost was applied.
+                return Ok(RetryOutcome {
+                    workflow: Box::new(wf),
+                    reset_nodes,
+                    deleted_nodes,
+                    deleted_pods,
+                    missing_pods,
+                    attempts: attempt - 1,
+                });
+            }
+            let mut plan = plan_retry(&wf, opts, &now()).map_err(|source| Error::Plan {
                 name: name.clone(),
                 source,
             })?;
+            plan.workflow
+                .metadata
+                .annotations
+                .get_or_insert_with(Default::default)
+                .insert(RETRY_ID_ANNOTATION.to_owned(), retry_id.clone());
             let dp = DeleteParams::default();
             let results = futures::future::join_all(plan.pods_to_delete.iter().map(|pod| {
                 let pods = &pods;
                 let dp = &dp;
                 async move {
-                    let r = retry_transient(true, || pods.delete(pod.as_str(), dp)).await;
+                    let r = self
+                        .send(Kind::Idempotent, || pods.delete(pod.as_str(), dp))
+                        .await;
                     (pod, r)
                 }
             }))
@@ -107,7 +124,12 @@ impl Client {
                 }
             }
             let pp = PostParams::default();
-            match retry_transient(true, || api.replace(name.as_str(), &pp, &plan.workflow)).await {
+            let written = self
+                .send(Kind::Idempotent, || {
+                    api.replace(name.as_str(), &pp, &plan.workflow)
+                })
+                .await;
+            match written {
                 Ok(written) => {
                     return Ok(RetryOutcome {
                         workflow: Box::new(written),
@@ -118,7 +140,11 @@ impl Client {
                         attempts: attempt,
                     });
                 }
-                Err(e) if status_code(&e) == 409 => {}
+                // A conflict (someone else wrote it, or our own write whose answer was lost and
+                // was sent again) or an unknown outcome: read it again, and see.
+                Err(e) if status_code(&e) == 409 || outcome_unknown(&e) => {
+                    planned = Some((plan.reset_nodes, plan.deleted_nodes));
+                }
                 Err(e) => return Err(self.not_found_or(e, name, "replace")),
             }
         }
@@ -145,8 +171,6 @@ impl Client {
             name: name.clone(),
             source,
         })?;
-        let api = self.workflows();
-        let pp = PostParams::default();
         let mut last = None;
         for _ in 0..5 {
             let mut new =
@@ -162,7 +186,12 @@ impl Client {
                 name: name.clone(),
                 source,
             })?;
-            match retry_transient(false, || api.create(&pp, &new)).await {
+            let what = new
+                .metadata
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("resubmit of {name}"));
+            match Box::pin(self.create_once(new, false, what)).await {
                 Ok(created) => {
                     return Ok(Submitted {
                         name: workflow_name(&created)?,
@@ -171,16 +200,22 @@ impl Client {
                         workflow: Box::new(created),
                     });
                 }
-                Err(e) if opts.memoized && status_code(&e) == 409 => last = Some(e),
-                Err(e) => {
-                    let what = new.metadata.name.clone().unwrap_or_default();
-                    return Err(self.explain(e, "create", WORKFLOWS, what));
-                }
+                // A memoized run's name (its node ids depend on it) is taken: plan another.
+                Err(e @ Error::AlreadyExists { .. }) if opts.memoized => last = Some(e),
+                Err(e) => return Err(e),
             }
         }
-        let e = last.ok_or(Error::MissingField { field: "name" })?;
-        Err(self.explain(e, "create", WORKFLOWS, format!("resubmit of {name}")))
+        Err(last.unwrap_or(Error::MissingField { field: "name" }))
     }
+}
+
+/// Whether `wf` carries the retry id `id`.
+fn has_retry_id(wf: &Workflow, id: &str) -> bool {
+    wf.metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(RETRY_ID_ANNOTATION))
+        .is_some_and(|v| v == id)
 }
 
 #[cfg(test)]

@@ -17,6 +17,9 @@ pub type WorkflowStream = BoxStream<'static, Result<Workflow>>;
 /// Consecutive watch failures tolerated before the stream reports an error.
 const MAX_FAILURES: u32 = 5;
 
+/// How long the server keeps one watch open (`timeoutSeconds`) before it is opened again.
+const WATCH_SECONDS: u32 = 290;
+
 struct State {
     client: Client,
     name: WorkflowName,
@@ -61,8 +64,9 @@ impl State {
             if self.events.is_none() {
                 let wp = WatchParams::default()
                     .fields(&format!("metadata.name={}", self.name))
-                    .timeout(290);
-                match self.client.workflows().watch(&wp, &rv).await {
+                    .timeout(WATCH_SECONDS);
+                let api = self.client.workflows();
+                match self.client.open(api.watch(&wp, &rv)).await {
                     Ok(s) => self.events = Some(s.boxed()),
                     Err(e) => {
                         if let Some(err) = self.fail(e).await {
@@ -72,20 +76,29 @@ impl State {
                     }
                 }
             }
-            let event = match self.events.as_mut()?.next().await {
-                None => {
+            // The server ends a watch after its `timeoutSeconds`; one silent for longer than
+            // that (and the request timeout) is dead: watch again.
+            let silence =
+                Duration::from_secs(u64::from(WATCH_SECONDS)) + self.client.request_timeout;
+            let next = tokio::time::timeout(silence, self.events.as_mut()?.next()).await;
+            let event = match next {
+                Err(_) => {
+                    self.events = None;
+                    continue;
+                }
+                Ok(None) => {
                     // The server closed the watch (timeout): watch again from where we are.
                     self.events = None;
                     continue;
                 }
-                Some(Err(e)) => {
+                Ok(Some(Err(e))) => {
                     self.events = None;
                     if let Some(err) = self.fail(e).await {
                         return Some(Err(err));
                     }
                     continue;
                 }
-                Some(Ok(ev)) => ev,
+                Ok(Some(Ok(ev))) => ev,
             };
             self.failures = 0;
             match event {

@@ -1,6 +1,5 @@
 //! One manifest document of any kind, and YAML/JSON I/O.
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -95,17 +94,20 @@ impl Document {
         r.map_err(|source| Error::Encode { source })
     }
 
-    /// Parses every document of a YAML stream (`---` separated); empty documents are skipped.
+    /// Parses every document of a YAML stream (`---` separated); empty documents are skipped,
+    /// and a stream without any document is [`Error::Empty`]. Read as [`yaml_values`] reads.
     pub fn from_yaml_str(text: &str) -> Result<Vec<Self>> {
-        yaml_values(text)?
-            .into_iter()
-            .map(Self::from_value)
-            .collect()
+        let values = yaml_values(text)?;
+        if values.is_empty() {
+            return Err(Error::Empty);
+        }
+        values.into_iter().map(Self::from_value).collect()
     }
 
-    /// Parses one JSON document.
+    /// Parses one JSON document (a leading byte-order mark is accepted; duplicate keys are an
+    /// error, as in the API server's strict decoding).
     pub fn from_json_str(text: &str) -> Result<Self> {
-        Self::from_value(serde_json::from_str(text).map_err(|source| Error::ParseJson { source })?)
+        Self::from_value(crate::parse::json_value(text)?)
     }
 
     /// Writes the document as YAML (one document, no `---`) that YAML 1.1 readers (kubectl, the
@@ -235,18 +237,16 @@ pub fn to_yaml_stream(docs: &[Document]) -> Result<String> {
 
 /// Parses a YAML stream into JSON values, one per non-empty document.
 ///
+/// Read as strictly as the API server decodes: a leading byte-order mark is accepted, flow
+/// collections nested deeper than [`crate::parse::MAX_DEPTH`] are refused before parsing
+/// ([`Error::TooDeep`]), a duplicate mapping key is an error, and merge keys (`<<`) are resolved.
+///
 /// ```
 /// let v = argo_model::yaml_values("a: 1\n---\n---\nb: [x]\n")?;
 /// assert_eq!(v.len(), 2);
+/// assert!(argo_model::yaml_values("a: 1\na: 2\n").is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn yaml_values(text: &str) -> Result<Vec<Value>> {
-    let mut out = Vec::new();
-    for (index, de) in serde_norway::Deserializer::from_str(text).enumerate() {
-        let v = Value::deserialize(de).map_err(|source| Error::ParseYaml { index, source })?;
-        if !v.is_null() {
-            out.push(v);
-        }
-    }
-    Ok(out)
+    crate::parse::yaml_values(text)
 }

@@ -13,6 +13,17 @@ pub enum Error {
         #[source]
         source: serde_norway::Error,
     },
+    /// Collections nest deeper than the parser reads.
+    #[error("the YAML nests deeper than {limit} levels (line {line})")]
+    TooDeep {
+        /// The deepest nesting read.
+        limit: usize,
+        /// Where the limit was passed.
+        line: usize,
+    },
+    /// The text holds no document.
+    #[error("no document: the input is empty")]
+    Empty,
     /// JSON text could not be parsed.
     #[error("failed to parse JSON")]
     ParseJson {

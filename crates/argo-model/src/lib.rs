@@ -38,6 +38,7 @@ pub mod cron;
 mod document;
 mod error;
 pub mod lint;
+pub mod parse;
 #[cfg(feature = "schema")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod schema;
@@ -48,5 +49,7 @@ pub mod yaml;
 pub use document::{Document, TextFormat, to_yaml_stream, yaml_values};
 #[doc(inline)]
 pub use error::{CronError, Error, Result};
+#[doc(inline)]
+pub use parse::elide;
 #[doc(inline)]
 pub use types::*;

@@ -48,6 +48,30 @@ pub(crate) struct GlobalArgs {
     /// The kubeconfig context [default: its current context].
     #[arg(long, global = true, value_name = "NAME")]
     pub(crate) context: Option<String>,
+    /// Time limit of each request to the Kubernetes API server, its retries included (`45s`,
+    /// `2m`; a bare number is seconds) [default: 30s]. A watch reconnects instead.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub(crate) request_timeout: Option<std::time::Duration>,
+}
+
+/// A positive duration: `45s`, `2m`, `1m30s`, `500ms`, or a bare number of seconds.
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let parsed = match text.parse::<u64>() {
+        Ok(seconds) => Ok(std::time::Duration::from_secs(seconds)),
+        Err(_) => text
+            .parse::<jiff::SignedDuration>()
+            .map_err(|e| e.to_string())
+            .and_then(|d| std::time::Duration::try_from(d).map_err(|e| e.to_string())),
+    };
+    match parsed {
+        Ok(d) if !d.is_zero() => Ok(d),
+        Ok(_) => Err("the duration must be more than zero".into()),
+        Err(_) => Err(format!(
+            "`{}` is not a duration like `30s`, `2m` or `1m30s`",
+            argo_model::elide(text)
+        )),
+    }
 }
 
 /// `--color`.
@@ -346,6 +370,7 @@ pub(crate) enum ResultFormat {
 #[derive(Debug, Args)]
 // As in argo-kedro 0.1.41, `submit` runs the pods with the `cloud` env unless told otherwise.
 #[command(mut_arg("env", |arg| arg.default_value("cloud")))]
+#[allow(clippy::struct_excessive_bools)] // command-line flags: each is a yes/no switch
 pub(crate) struct SubmitArgs {
     #[command(flatten)]
     pub(crate) selection: CompileSelection,
@@ -371,6 +396,9 @@ pub(crate) struct SubmitArgs {
     /// Output format (with `--dry-run`: JSON writes the manifest as JSON).
     #[arg(long, value_enum, default_value_t)]
     pub(crate) format: ResultFormat,
+    /// Submit a manifest larger than the 1 MiB Argo accepts (refused without it).
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// Arguments of `resubmit`.

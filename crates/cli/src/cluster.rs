@@ -62,6 +62,9 @@ pub(crate) async fn connect(
     if let Some(context) = &global.context {
         options = options.context(context);
     }
+    if let Some(timeout) = global.request_timeout {
+        options = options.request_timeout(timeout);
+    }
     if let Some(ns) = &global.namespace {
         options = options.namespace(namespace(ns, "--namespace")?);
     } else if let Some(ns) = default_namespace {
@@ -150,24 +153,15 @@ pub(crate) fn hints(err: &argo_client::Error) -> Vec<String> {
             }
             _ => return Vec::new(),
         },
-        E::Api { .. } if is_transport(err) => {
+        E::Timeout { .. } => {
+            "is the API server up and reachable? check the kubeconfig's server and --context, or allow more time with --request-timeout".to_string()
+        }
+        E::Api { .. } if err.is_unreachable() => {
             "is the API server reachable? check the kubeconfig's server and --context".to_string()
         }
         _ => return Vec::new(),
     };
     vec![hint]
-}
-
-/// Whether the error chain holds an I/O error: the server was not reached.
-fn is_transport(err: &argo_client::Error) -> bool {
-    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = cause {
-        if e.is::<std::io::Error>() {
-            return true;
-        }
-        cause = e.source();
-    }
-    false
 }
 
 /// The phase of a workflow (`""` when unset).

@@ -101,19 +101,28 @@ pub(crate) enum CliError {
         stderr: String,
     },
     /// `--image` is not `IMG:TAG`.
-    #[error("`{image}` is not an image reference of the form IMG:TAG")]
+    #[error(
+        "`{}` is not an image reference of the form IMG:TAG",
+        argo_model::elide(image)
+    )]
     InvalidImage {
         /// What was given.
         image: String,
     },
     /// An item of `--params` is not `key=value`.
-    #[error("`{item}` in --params is not of the form key=value")]
+    #[error(
+        "`{}` in --params is not of the form key=value",
+        argo_model::elide(item)
+    )]
     InvalidParam {
         /// The item.
         item: String,
     },
     /// An item of `--secret` is not `KEY=ENVVAR`.
-    #[error("`{item}` in --secret is not of the form KEY=ENVVAR")]
+    #[error(
+        "`{}` in --secret is not of the form KEY=ENVVAR",
+        argo_model::elide(item)
+    )]
     InvalidSecret {
         /// The item.
         item: String,
@@ -186,6 +195,50 @@ pub(crate) enum CliError {
         /// Why.
         #[source]
         source: std::io::Error,
+    },
+    /// `-o` names something that is not a file, a FIFO or a character device.
+    #[error("refusing to write `{}`: it is a {kind}", path.display())]
+    OutputKind {
+        /// The path given.
+        path: PathBuf,
+        /// `directory`, `block device`, `socket`, ...
+        kind: &'static str,
+    },
+    /// A directory on the way to an output file is a file.
+    #[error("could not write `{}`: `{}` is not a directory", path.display(), parent.display())]
+    ParentNotDirectory {
+        /// The path given.
+        path: PathBuf,
+        /// The ancestor that is not a directory.
+        parent: PathBuf,
+    },
+    /// An input is larger than the binary reads.
+    #[error("`{}` is larger than {} MiB; refusing to read it", path.display(), limit >> 20)]
+    InputTooLarge {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+        /// The cap, in bytes.
+        limit: usize,
+    },
+    /// An input is not UTF-8 text.
+    #[error("`{}` is not UTF-8 text (invalid byte at offset {offset})", path.display())]
+    InputNotUtf8 {
+        /// The file (`-` for standard input).
+        path: PathBuf,
+        /// Where the first invalid byte is.
+        offset: usize,
+    },
+    /// The manifest is larger than Argo accepts.
+    #[error(
+        "the manifest is {} ({size} bytes) of compact JSON, over the {} Argo accepts",
+        crate::size::mib(*size),
+        crate::size::mib(*limit)
+    )]
+    ManifestTooLarge {
+        /// Its size, in bytes.
+        size: usize,
+        /// Argo's limit.
+        limit: usize,
     },
     /// Writing the output failed.
     #[error("could not write to standard output")]
@@ -269,6 +322,22 @@ pub(crate) enum CliError {
 }
 
 impl CliError {
+    /// The causes to print, one line each: each `source` in turn; a cluster error's causes on
+    /// one line (the client's error and the API server's message), so that it prints in three
+    /// lines with its hint.
+    pub(crate) fn cause_lines(&self) -> Vec<String> {
+        let mut causes = Vec::new();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            causes.push(cause.to_string());
+            source = cause.source();
+        }
+        if matches!(self, CliError::Cluster { .. }) && causes.len() > 1 {
+            return vec![causes.join(": ")];
+        }
+        causes
+    }
+
     /// 1 for errors the user can fix, 2 for internal ones.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
@@ -295,7 +364,20 @@ impl CliError {
             CliError::DockerNotRunnable { .. } => vec![
                 "install the docker client (with buildx), set ARGO_KEDRO_DOCKER to it, or pass --no-build".into(),
             ],
+            CliError::InvalidImage { image } => {
+                let rule = argo_fuse::config::ValueRule::ImageReference;
+                match rule.nearest(image) {
+                    Some(nearest) if nearest.contains(':') => {
+                        vec![format!("did you mean `{nearest}`?")]
+                    }
+                    _ => vec![format!("the image must be {rule}, with a tag")],
+                }
+            }
             CliError::Compile(err) => compile_hints(err),
+            CliError::ManifestTooLarge { .. } => vec![
+                crate::size::HELP.into(),
+                "--force submits it anyway, but Argo's controller fails a workflow over its limit, and the API server refuses an object over its own (about 1.5 MiB with etcd's default request size)".into(),
+            ],
             CliError::Cluster { source, .. } => crate::cluster::hints(source),
             CliError::InvalidName { .. } => vec![
                 "names are lowercase letters, digits and '-', starting and ending with a letter or digit".into(),

@@ -14,6 +14,7 @@ mod fsutil;
 mod image;
 mod output;
 mod project;
+mod size;
 
 use std::process::ExitCode;
 

@@ -1,7 +1,6 @@
 //! The one place that prints: data to stdout, diagnostics to stderr.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::error::Error as _;
 use std::io::Write;
 
 use std::io::IsTerminal as _;
@@ -87,12 +86,7 @@ pub(crate) fn progress(line: &str) {
 /// Renders an error: `error:`, one `Caused by:` per source, then `hint:` lines;
 /// or one JSON object when the command's output format is JSON.
 pub(crate) fn render_error(err: &CliError, json: bool) {
-    let mut causes = Vec::new();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        causes.push(cause.to_string());
-        source = cause.source();
-    }
+    let causes = err.cause_lines();
     let hints = err.hints();
     if json {
         let value = serde_json::json!({

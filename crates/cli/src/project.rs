@@ -67,7 +67,9 @@ pub(crate) fn compile_with_image(
     let loaded = load(global, &selection.env, Some(&selection.pipeline))?;
     let mut lower = LowerOptions::default().params(parse_params(selection.params.as_deref())?);
     if let Some(image) = &selection.image {
-        if image::ImageRef::parse(image).is_none() {
+        if image::ImageRef::parse(image).is_none()
+            || !argo_fuse::config::ValueRule::ImageReference.check(image)
+        {
             return Err(CliError::InvalidImage {
                 image: image.clone(),
             });
@@ -143,7 +145,7 @@ fn value_in(conf: &Path, envs: &[&str], path: &[&str]) -> Option<String> {
             .collect();
         files.sort();
         for file in files {
-            let Ok(text) = std::fs::read_to_string(&file) else {
+            let Ok(text) = crate::fsutil::read_text(&file) else {
                 continue;
             };
             let Some(value) = argo_model::yaml_values(&text)

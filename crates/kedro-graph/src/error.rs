@@ -53,9 +53,16 @@ impl fmt::Display for NameKind {
     }
 }
 
+/// `text` as error messages echo it: at most 200 characters, then `…`.
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    text.char_indices()
+        .nth(200)
+        .map_or(text.into(), |(end, _)| format!("{}…", &text[..end]).into())
+}
+
 /// A string is not a valid name of its kind.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {kind} name `{name}`: {reason}")]
+#[error("invalid {kind} name `{}`: {reason}", shown(name))]
 pub struct NameError {
     kind: NameKind,
     name: String,
@@ -151,7 +158,7 @@ pub enum IrError {
 #[non_exhaustive]
 pub enum LookupError {
     /// No pipeline of that name.
-    #[error("pipeline `{pipeline}` is not in the project{}", Suggestions { nearest, known })]
+    #[error("pipeline `{}` is not in the project{}", shown(pipeline), Suggestions { nearest, known })]
     UnknownPipeline {
         /// The name asked for.
         pipeline: String,
@@ -354,5 +361,19 @@ mod tests {
         assert!(err.to_string().starts_with(
             "IR version 2 is not supported by this argo-kedro (supports 1); upgrade argo-kedro or "
         ));
+    }
+}
+
+#[cfg(test)]
+mod echo_tests {
+    use super::*;
+
+    #[test]
+    fn long_names_are_cut_in_messages() {
+        let err = NameError::new(NameKind::Node, "n ".repeat(5000), "spaces");
+        assert!(err.to_string().len() < 300, "{}", err.to_string().len());
+        assert!(err.to_string().contains('…'));
+        let short = NameError::new(NameKind::Node, "a b".into(), "spaces");
+        assert_eq!(short.to_string(), "invalid node name `a b`: spaces");
     }
 }

@@ -7,8 +7,12 @@
 //! starts its own on 127.0.0.1 with an ephemeral port; it stops when the test drops it (its
 //! standard input closes) or after a bounded time. The interpreter is `$ARGO_KEDRO_PYTHON`, else
 //! `python3`.
+//!
+//! `faults` puts the fault-injecting proxy (`tests/k8s_peer/fault_proxy.py`) between the client
+//! and the peer: lost answers, hangs, resets, truncated bodies, throttling.
 
 mod cluster;
+mod faults;
 mod golden;
 mod peer;
 mod upstream;

@@ -193,17 +193,18 @@ pub fn lint_texts(texts: &[&str], options: &LintOptions) -> Vec<Vec<DocumentRepo
 fn values(text: &str) -> Result<Vec<Value>, String> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        match serde_json::from_str::<Value>(text) {
+        match crate::parse::json_value(text) {
             Ok(Value::Array(a)) => Ok(a),
             Ok(v) => Ok(vec![v]),
-            Err(e) => Err(format!("invalid JSON: {e}")),
+            Err(e) => Err(format!(
+                "invalid JSON: {}",
+                std::error::Error::source(&e).map_or_else(|| e.to_string(), ToString::to_string)
+            )),
         }
     } else {
-        crate::yaml_values(text).map_err(|e| {
-            let cause = std::error::Error::source(&e)
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            format!("{e}: {cause}")
+        crate::yaml_values(text).map_err(|e| match std::error::Error::source(&e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
         })
     }
 }

@@ -4,11 +4,12 @@ use argo_model::Document;
 
 use crate::cli::{CompileArgs, GlobalArgs, ManifestFormat};
 use crate::error::CliError;
-use crate::{fsutil, output, project};
+use crate::{fsutil, output, project, size};
 
 /// `argo-kedro compile`.
 pub(crate) fn run(global: &GlobalArgs, args: &CompileArgs) -> Result<(), CliError> {
     let (_, compiled) = project::compile(global, &args.selection, Some(args.format.into()))?;
+    size::warn_if_too_large(&compiled.workflow)?;
     let text = match compiled.text {
         Some(text) => text,
         None => render(compiled.workflow, args.format)?,
@@ -16,7 +17,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &CompileArgs) -> Result<(), CliErro
     match args.output.as_deref() {
         None | Some("-") => output::stdout(&text),
         Some(path) => {
-            fsutil::write_atomic(std::path::Path::new(path), text.as_bytes())?;
+            fsutil::write_output(std::path::Path::new(path), text.as_bytes())?;
             output::status(&format!("wrote {path}"));
             Ok(())
         }

@@ -44,7 +44,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &InitArgs) -> Result<(), CliError> 
             ));
             continue;
         }
-        fsutil::write_atomic(&file.path, file.text.as_bytes())?;
+        fsutil::write_output(&file.path, file.text.as_bytes())?;
         say(format!("wrote {shown}"));
     }
     Ok(())

@@ -1,10 +1,8 @@
 //! `argo-kedro lint FILE...`: schema + lint rules on any Argo manifest.
 
 use std::fmt::Write as _;
-use std::io::Read as _;
-use std::path::Path;
 
-use argo_model::lint::{DocumentReport, LintOptions, Severity, lint_texts};
+use argo_model::lint::{DocumentReport, Finding, LintOptions, Rule, Severity, lint_texts};
 
 use crate::cli::{LintArgs, LintFormat};
 use crate::error::CliError;
@@ -23,7 +21,7 @@ pub(crate) fn run(args: &LintArgs) -> Result<(), CliError> {
     let texts = args
         .files
         .iter()
-        .map(|path| read(path))
+        .map(|path| crate::fsutil::read_text(path))
         .collect::<Result<Vec<_>, _>>()?;
     // Linted together: a templateRef may name a WorkflowTemplate of another file.
     let all: Vec<&str> = texts.iter().map(String::as_str).collect();
@@ -31,9 +29,12 @@ pub(crate) fn run(args: &LintArgs) -> Result<(), CliError> {
         .files
         .iter()
         .zip(lint_texts(&all, &options))
-        .map(|(path, documents)| FileReport {
-            file: path.display().to_string(),
-            documents,
+        .map(|(path, mut documents)| {
+            report_kinds(&mut documents);
+            FileReport {
+                file: path.display().to_string(),
+                documents,
+            }
         })
         .collect();
     let errors = reports
@@ -59,17 +60,65 @@ pub(crate) fn run(args: &LintArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn read(path: &Path) -> Result<String, CliError> {
-    let fail = |source| CliError::ReadFile {
-        path: path.to_path_buf(),
-        source,
+/// The kinds `lint` checks (`argoproj.io/v1alpha1`).
+const ARGO_KINDS: &[&str] = &[
+    "Workflow",
+    "WorkflowTemplate",
+    "ClusterWorkflowTemplate",
+    "CronWorkflow",
+    "WorkflowEventBinding",
+];
+
+/// Reports what would otherwise pass in silence: a file without any document is an error, a
+/// document of another kind a warning (it is not checked), and a file with no Argo document at
+/// all an error (as `argo lint` refuses it).
+fn report_kinds(documents: &mut Vec<DocumentReport>) {
+    let finding = |severity, message: String| Finding {
+        severity,
+        path: String::new(),
+        rule: Rule::Parse,
+        message,
     };
-    if path == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(fail)?;
-        return Ok(text);
+    if documents.is_empty() {
+        documents.push(DocumentReport {
+            index: 0,
+            kind: None,
+            name: None,
+            findings: vec![finding(
+                Severity::Error,
+                "no document: the file is empty".into(),
+            )],
+        });
+        return;
     }
-    std::fs::read_to_string(path).map_err(fail)
+    if documents.iter().any(DocumentReport::has_errors) {
+        return;
+    }
+    let mut argo = false;
+    for doc in documents.iter_mut() {
+        match doc.kind.as_deref() {
+            Some(kind) if ARGO_KINDS.contains(&kind) => argo = true,
+            kind => {
+                let what = kind.map_or_else(
+                    || "a document without `kind`".to_owned(),
+                    |k| format!("kind `{}`", argo_model::elide(k)),
+                );
+                doc.findings.push(finding(
+                    Severity::Warning,
+                    format!(
+                        "{what} is not an Argo kind ({}); not checked",
+                        ARGO_KINDS.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    if !argo && let Some(first) = documents.first_mut() {
+        first.findings.push(finding(
+            Severity::Error,
+            "no Argo manifest in the file".into(),
+        ));
+    }
 }
 
 /// `FILE:PATH: severity[rule]: message`, with `FILE#N` for document N of a multi-document file.
@@ -113,6 +162,42 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("missing"), "{text}");
+    }
+
+    #[test]
+    fn empty_files_and_other_kinds_are_reported() {
+        let mut empty = argo_model::lint::lint_text("---\n# nothing\n", &LintOptions::default());
+        report_kinds(&mut empty);
+        let text = render_text(&[FileReport {
+            file: "e.yaml".into(),
+            documents: empty,
+        }]);
+        assert_eq!(
+            text,
+            "e.yaml:: error[parse]: no document: the file is empty\n"
+        );
+
+        let mut other = argo_model::lint::lint_text(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+            &LintOptions::default(),
+        );
+        report_kinds(&mut other);
+        let severities: Vec<Severity> = other[0].findings.iter().map(|f| f.severity).collect();
+        assert_eq!(severities, [Severity::Warning, Severity::Error]);
+        assert!(
+            other[0].findings[0]
+                .message
+                .contains("kind `ConfigMap` is not an Argo kind")
+        );
+
+        // Beside an Argo document, another kind is only a warning.
+        let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n\
+                    apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: x-}\n\
+                    spec:\n  entrypoint: main\n  templates:\n  - name: main\n    container: {image: busybox}\n";
+        let mut mixed = argo_model::lint::lint_text(yaml, &LintOptions::default());
+        report_kinds(&mut mixed);
+        assert!(!mixed.iter().any(DocumentReport::has_errors));
+        assert_eq!(mixed[0].findings.len(), 1);
     }
 
     #[test]

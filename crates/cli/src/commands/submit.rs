@@ -9,7 +9,7 @@ use crate::cli::{GlobalArgs, ManifestFormat, ResultFormat, SubmitArgs};
 use crate::commands::{compile, watch};
 use crate::error::CliError;
 use crate::image::{Docker, DockerCommand, ImageRef};
-use crate::{cluster, fsutil, output, project};
+use crate::{cluster, fsutil, output, project, size};
 
 /// `argo-kedro submit`.
 pub(crate) fn run(global: &GlobalArgs, args: &SubmitArgs) -> Result<(), CliError> {
@@ -24,6 +24,11 @@ pub(crate) fn run(global: &GlobalArgs, args: &SubmitArgs) -> Result<(), CliError
         .as_deref()
         .map(|n| cluster::workflow_name(n, "--name"))
         .transpose()?;
+    if args.dry_run {
+        size::warn_if_too_large(&compiled.workflow)?;
+    } else {
+        size::refuse_if_too_large(&compiled.workflow, args.force)?;
+    }
     let build = !(args.no_build || args.selection.image.is_some());
     let docker = Docker::from_env();
     let commands = if build {
@@ -54,7 +59,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &SubmitArgs) -> Result<(), CliError
         return match args.output.as_deref() {
             None | Some("-") => output::stdout(&text),
             Some(path) => {
-                fsutil::write_atomic(Path::new(path), text.as_bytes())?;
+                fsutil::write_output(Path::new(path), text.as_bytes())?;
                 output::status(&format!("wrote {path}"));
                 Ok(())
             }

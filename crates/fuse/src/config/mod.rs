@@ -26,9 +26,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod check;
 mod extra;
 mod ident;
 mod int;
+mod k8s;
 mod keys;
 mod types;
 
@@ -41,6 +43,7 @@ pub use extra::{
     Toleration, TolerationOperator, TtlStrategy,
 };
 pub use ident::{BUILTIN_TEMPLATE, MachineTypeName, TemplateName, builtin_template};
+pub use k8s::ValueRule;
 pub use types::{
     CustomTemplate, Deployment, EnvVar, MachineSpec, OutputParameter, RANDOM_TAG, Runner,
     SecretRef, Sidecar, TemplateConfig, TemplateContainer, TemplateOutputs, Volume, VolumeMount,
@@ -137,10 +140,15 @@ impl Config {
         Self::from_value(project.config().cloned().unwrap_or(serde_json::Value::Null))
     }
 
-    /// Reads the configuration from `argo.yml` text.
+    /// Reads the configuration from `argo.yml` text (its first document), as strictly as
+    /// [`argo_model::yaml_values`] reads YAML: nesting bounded, duplicate keys an error, merge
+    /// keys resolved, a byte-order mark accepted.
     pub fn from_yaml_str(text: &str) -> Result<Self, ConfigError> {
-        let value: serde_json::Value =
-            serde_norway::from_str(text).map_err(|source| ConfigError::Yaml { source })?;
+        let value = argo_model::yaml_values(text)
+            .map_err(|source| ConfigError::Yaml { source })?
+            .into_iter()
+            .next()
+            .unwrap_or(serde_json::Value::Null);
         Self::from_value(value)
     }
 
@@ -190,6 +198,7 @@ impl Config {
 
     fn validate(&self) -> Result<(), ConfigError> {
         self.machine_type(self.default_machine_type.as_str())?;
+        check::values(self)?;
         let mut seen = std::collections::BTreeSet::new();
         for t in &self.template.templates {
             if !seen.insert(t.name.as_str()) {

@@ -319,3 +319,97 @@ fn machine_type_lookup_suggests() {
         "unknown machine type `gpus`; nearest defined: `gpu`, `default`"
     );
 }
+
+/// `full()` with `value` set at the JSON pointer `pointer`.
+fn full_with(pointer: &str, value: Value) -> Value {
+    let mut config = full();
+    *config.pointer_mut(pointer).unwrap() = value;
+    config
+}
+
+#[test]
+fn values_the_api_server_refuses_name_their_field_and_the_nearest_valid_form() {
+    let cases = [
+        (
+            "/namespace",
+            json!("Team_A"),
+            "`namespace` in argo.yml is not a DNS-1123 label",
+            Some("team-a"),
+        ),
+        (
+            "/deployment/image",
+            json!("Registry.example/Team/App"),
+            "`deployment.image` in argo.yml is not an image repository",
+            Some("registry.example/team/app"),
+        ),
+        (
+            "/deployment/image",
+            json!("registry/app:v1"),
+            "`deployment.image`",
+            Some("registry/app"),
+        ),
+        (
+            "/deployment/tag",
+            json!("v1 final"),
+            "`deployment.tag` in argo.yml is not an image tag",
+            Some("v1-final"),
+        ),
+        (
+            "/template/templates/0/container/env/0/name",
+            json!("NEO4J HOST"),
+            "`template.templates[0].container.env[0].name` in argo.yml is not an environment variable name",
+            Some("NEO4J_HOST"),
+        ),
+        (
+            "/template/templates/0/sidecars/0/env/0/secret_ref/name",
+            json!("My_Secret"),
+            "`template.templates[0].sidecars[0].env[0].secret_ref.name` in argo.yml is not a DNS-1123 subdomain",
+            Some("my-secret"),
+        ),
+        (
+            "/template/templates/0/container/name",
+            json!("Kedro Main"),
+            "`template.templates[0].container.name` in argo.yml is not a DNS-1123 label",
+            Some("kedro-main"),
+        ),
+        (
+            "/template/templates/0/sidecars/0/image",
+            json!("{{workflow.parameters.image}}"),
+            "`template.templates[0].sidecars[0].image` in argo.yml is not an image reference",
+            None,
+        ),
+        (
+            "/machine_types/gpu/node_selector",
+            json!({"pool": "gpu pool"}),
+            "`machine_types.gpu.node_selector.pool` in argo.yml is not a label value",
+            Some("gpu-pool"),
+        ),
+    ];
+    for (pointer, value, message, nearest) in cases {
+        let err = Config::from_value(full_with(pointer, value)).unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with(message), "{pointer}: {text}");
+        match (&err, nearest) {
+            (ConfigError::InvalidValue { nearest: got, .. }, want) => {
+                assert_eq!(got.as_deref(), want, "{pointer}: {text}");
+            }
+            _ => panic!("{pointer}: {err:?}"),
+        }
+    }
+    // Labels: a key and a value.
+    let mut config = full();
+    config["labels"] = json!({"team name": "ml"});
+    let err = Config::from_value(config).unwrap_err().to_string();
+    assert!(
+        err.contains("`labels.team name` in argo.yml is not a label or annotation key"),
+        "{err}"
+    );
+    // The random tag placeholder is not a tag and needs none.
+    assert!(Config::from_value(full_with("/deployment/tag", json!("${ka.random:}"))).is_ok());
+}
+
+#[test]
+fn an_echoed_value_is_cut() {
+    let err = Config::from_value(full_with("/namespace", json!("X".repeat(10_000)))).unwrap_err();
+    assert!(err.to_string().len() < 800, "{}", err.to_string().len());
+}

@@ -18,10 +18,10 @@ pub enum ConfigError {
     Yaml {
         /// The parser's error.
         #[source]
-        source: serde_norway::Error,
+        source: argo_model::Error,
     },
     /// A key that no version of argo.yml has.
-    #[error("unknown key `{path}` in argo.yml{}", nearest_key(nearest.as_ref()))]
+    #[error("unknown key `{}` in argo.yml{}", argo_model::elide(path), nearest_key(nearest.as_ref()))]
     UnknownKey {
         /// Full path of the key (`machine_types.gpu.num_gpus`).
         path: String,
@@ -39,7 +39,8 @@ pub enum ConfigError {
     },
     /// A machine type name (`default_machine_type`, a node's or a group's) that is not defined.
     #[error(
-        "unknown machine type `{name}`; nearest defined: {}",
+        "unknown machine type `{}`; nearest defined: {}",
+        argo_model::elide(name),
         suggest::list(nearest)
     )]
     UnknownMachineType {
@@ -66,6 +67,22 @@ pub enum ConfigError {
     DuplicateTemplate {
         /// The repeated name.
         name: String,
+    },
+    /// A value the Kubernetes API server (or the container runtime) would refuse.
+    #[error(
+        "`{path}` in argo.yml is not {rule}: `{}`{}",
+        argo_model::elide(value),
+        nearest.as_ref().map(|n| format!("; nearest valid: `{n}`")).unwrap_or_default()
+    )]
+    InvalidValue {
+        /// Path of the value (`namespace`, `template.environment[0].name`).
+        path: String,
+        /// The value.
+        value: String,
+        /// The rule it breaks.
+        rule: crate::config::ValueRule,
+        /// The nearest value that satisfies the rule, when there is one.
+        nearest: Option<String>,
     },
     /// An environment variable with both or neither of `value` and `secret_ref`.
     #[error(

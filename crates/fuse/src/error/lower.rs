@@ -54,10 +54,62 @@ pub enum LowerError {
         #[source]
         source: argo_model::Error,
     },
+    /// A pipeline or env name that is not a plain name: it would reach custom templates' shell
+    /// scripts through `{{inputs.parameters.pipeline}}` / `{{inputs.parameters.environment}}`.
+    #[error(
+        "the {what} name `{}` cannot be used in a workflow: only ASCII letters, digits, `_`, `-` and `.` are allowed there",
+        argo_model::elide(name)
+    )]
+    UnsafeName {
+        /// `pipeline` or `env`.
+        what: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// User text holding `{{`, which Argo would expand as a variable or expression.
+    #[error(
+        "{what} contains `{{{{`, which Argo would expand as a variable or an expression: `{}`",
+        argo_model::elide(value)
+    )]
+    Expression {
+        /// What the text is, e.g. ``the value of parameter `x` ``.
+        what: String,
+        /// The text.
+        value: String,
+    },
+    /// A dataset kept in memory whose name cannot go into the memory-dataset list.
+    #[error(
+        "dataset `{}` of task `{task}` cannot be kept in memory: {reason}",
+        argo_model::elide(dataset)
+    )]
+    MemoryDatasetName {
+        /// The dataset.
+        dataset: String,
+        /// The task.
+        task: String,
+        /// Why.
+        reason: &'static str,
+    },
     /// The manifest fails strict lint or the JSON Schema; the compiler emits nothing.
     #[error("the compiled manifest fails validation ({} finding(s)): {}", findings.len(), findings_text(findings))]
     Invalid {
         /// The findings.
         findings: Vec<argo_model::lint::Finding>,
     },
+}
+
+impl LowerError {
+    /// Hints for the user, one line each.
+    pub fn hints(&self) -> Vec<String> {
+        match self {
+            Self::UnsafeName { what, .. } => vec![format!(
+                "rename the {what} (Kedro accepts any name; Argo templates need plain ones)"
+            )],
+            Self::MemoryDatasetName { .. } => vec![
+                "rename the dataset, or declare it in the catalog so that it is persisted between tasks"
+                    .into(),
+            ],
+            _ => Vec::new(),
+        }
+    }
 }

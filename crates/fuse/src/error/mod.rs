@@ -69,6 +69,7 @@ impl FuseError {
     pub fn hints(&self) -> Vec<String> {
         match self {
             Self::Plan(e) => e.hints(),
+            Self::Lower(e) => e.hints(),
             _ => Vec::new(),
         }
     }

