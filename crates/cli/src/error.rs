@@ -42,12 +42,15 @@ pub(crate) enum CliError {
         module: &'static str,
     },
     /// The exporter ran and failed.
-    #[error("could not read the Kedro project for env `{env}`: {message}")]
+    #[error("could not read the Kedro project for env `{env}`")]
     ExportFailed {
         /// The Kedro env.
         env: String,
-        /// The exporter's own one-line message.
-        message: String,
+        /// What the exporter said.
+        #[source]
+        source: ExporterError,
+        /// How to fix it: the exporter's own `hint:` line, if it printed one.
+        hint: Option<String>,
     },
     /// The exporter printed something that is not UTF-8.
     #[error("the exporter printed output that is not UTF-8")]
@@ -74,7 +77,7 @@ pub(crate) enum CliError {
         source: std::io::Error,
     },
     /// `lint` found errors.
-    #[error("{errors} lint error(s) in {files} file(s)")]
+    #[error("{} in {}", crate::output::count(*errors, "lint error", "lint errors"), crate::output::count(*files, "file", "files"))]
     LintFailed {
         /// How many findings are errors.
         errors: usize,
@@ -268,6 +271,14 @@ pub(crate) enum CliError {
     CurrentDir(#[source] std::io::Error),
 }
 
+/// The exporter's own one-line error message (its `error: ...` line).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub(crate) struct ExporterError {
+    /// The message, without `error: `.
+    pub(crate) message: String,
+}
+
 impl CliError {
     /// 1 for errors the user can fix, 2 for internal ones.
     pub(crate) fn exit_code(&self) -> u8 {
@@ -295,6 +306,7 @@ impl CliError {
             CliError::DockerNotRunnable { .. } => vec![
                 "install the docker client (with buildx), set ARGO_KEDRO_DOCKER to it, or pass --no-build".into(),
             ],
+            CliError::ExportFailed { hint, .. } => hint.iter().cloned().collect(),
             CliError::Compile(err) => compile_hints(err),
             CliError::Cluster { source, .. } => crate::cluster::hints(source),
             CliError::InvalidName { .. } => vec![

@@ -54,6 +54,12 @@ fn paint(code: &str, text: &str) -> String {
     }
 }
 
+/// `n` with its noun, singular for 1: `count(1, "task", "tasks")` is `1 task`,
+/// `count(3, "task", "tasks")` is `3 tasks`.
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Writes data to stdout. A closed pipe (`argo-kedro ... | head`) is not an error.
 pub(crate) fn stdout(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
@@ -109,5 +115,17 @@ pub(crate) fn render_error(err: &CliError, json: bool) {
     }
     for hint in hints {
         eprintln!("{} {hint}", paint("1;36", "hint:"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(count(1, "node", "nodes"), "1 node");
+        assert_eq!(count(0, "node", "nodes"), "0 nodes");
+        assert_eq!(count(2, "fused group", "fused groups"), "2 fused groups");
     }
 }

@@ -220,8 +220,8 @@ async fn retry(
         .filter(|r| outcome.deleted_nodes.iter().any(|id| id.as_str() == r.id))
         .collect();
     output::status(&format!(
-        "retrying {} failed task(s) of {name} in place:",
-        retried.len()
+        "retrying {} of {name} in place:",
+        output::count(retried.len(), "failed task", "failed tasks")
     ));
     for row in &retried {
         output::status(&format!("  {}", row.label()));

@@ -4,6 +4,11 @@ use std::fmt::Write as _;
 
 use super::Plan;
 
+/// `n` with its noun, singular for 1 (`1 node`, `2 nodes`).
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 impl Plan {
     /// A human-readable listing: tasks with their nodes, resources, memory datasets and
     /// dependencies (with the datasets that make them).
@@ -11,11 +16,11 @@ impl Plan {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "pipeline `{}` of `{}` (env `{}`): {} task(s)",
+            "pipeline `{}` of `{}` (env `{}`): {}",
             self.pipeline,
             self.project,
             self.env,
-            self.tasks.len()
+            count(self.tasks.len(), "task", "tasks")
         );
         for i in &self.init_tasks {
             let _ = writeln!(
@@ -87,7 +92,11 @@ impl Plan {
                 s,
                 "  {}[\"{}\"]",
                 t.name,
-                esc_mermaid(&format!("{} ({} nodes)", t.label(), t.nodes.len()))
+                esc_mermaid(&format!(
+                    "{} ({})",
+                    t.label(),
+                    count(t.nodes.len(), "node", "nodes")
+                ))
             );
         }
         for e in &self.edges {
