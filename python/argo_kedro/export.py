@@ -78,9 +78,7 @@ def _find_project(start: str | None) -> Path:
 
     here = Path(start or os.getcwd()).expanduser().resolve()
     if not here.is_dir():
-        raise ExportError(
-            f"project directory {here} does not exist", "pass an existing --project"
-        )
+        raise ExportError(f"project directory {here} does not exist", "pass an existing --project")
     root = find_kedro_project(here)
     if root is None:
         raise ExportError(
@@ -105,16 +103,36 @@ def _user_frame(exc: BaseException, root: Path) -> str:
     return where
 
 
+def _failure(exc: BaseException, root: Path) -> tuple[str, str | None]:
+    """``Type: message (at file:line)`` of a failure in the project's code, naming the
+    innermost cause (``find_pipelines(raise_errors=True)`` wraps the real error in an
+    ImportError), and a hint for a missing module."""
+    cause = exc
+    while cause.__cause__ is not None or (
+        cause.__context__ is not None and not cause.__suppress_context__
+    ):
+        cause = cause.__cause__ or cause.__context__  # type: ignore[assignment]
+    text = f"{type(exc).__name__}: {_one_line(str(exc))}"
+    if cause is not exc:
+        text += f" Cause: {type(cause).__name__}: {_one_line(str(cause))}"
+    text += _user_frame(cause, root) or _user_frame(exc, root)
+    hint = None
+    if isinstance(cause, ModuleNotFoundError) and cause.name:
+        hint = (
+            f"install what provides module {cause.name.split('.')[0]!r} (the project's "
+            f"requirements) into {sys.executable}, or use the project's interpreter"
+        )
+    return text, hint
+
+
 def _bootstrap(root: Path) -> Any:
     from kedro.framework.startup import bootstrap_project
 
     try:
         return bootstrap_project(root)
     except Exception as exc:
-        raise ExportError(
-            f"cannot load the Kedro project at {root}: {type(exc).__name__}: "
-            f"{_one_line(str(exc))}{_user_frame(exc, root)}"
-        ) from exc
+        text, hint = _failure(exc, root)
+        raise ExportError(f"cannot load the Kedro project at {root}: {text}", hint) from exc
 
 
 def _config_loader(root: Path, env: str | None) -> tuple[Any, str]:
@@ -338,9 +356,9 @@ def _pipelines(root: Path, package: str, only: str | None) -> dict[str, Any]:
             try:
                 loaded = dict(pipelines.items())
             except Exception as exc:
+                text, hint = _failure(exc, root)
                 raise ExportError(
-                    f"cannot load the pipelines of {package!r}: {type(exc).__name__}: "
-                    f"{_one_line(str(exc))}{_user_frame(exc, root)}"
+                    f"cannot load the pipelines of {package!r}: {text}", hint
                 ) from exc
         failure = None
         for item in caught:

@@ -14,6 +14,7 @@ use crate::error::CliError;
 #[derive(Debug, Clone, Copy)]
 struct Settings {
     quiet: bool,
+    verbose: bool,
     progress: bool,
     color: bool,
 }
@@ -23,6 +24,7 @@ static SETTINGS: OnceLock<Settings> = OnceLock::new();
 fn settings() -> Settings {
     *SETTINGS.get_or_init(|| Settings {
         quiet: false,
+        verbose: false,
         progress: true,
         color: false,
     })
@@ -41,6 +43,7 @@ pub(crate) fn configure(global: &GlobalArgs) {
     let quiet = global.quiet > 0;
     let _ = SETTINGS.set(Settings {
         quiet,
+        verbose: global.verbose > 0,
         progress: !quiet && !global.no_progress,
         color,
     });
@@ -90,8 +93,21 @@ pub(crate) fn progress(line: &str) {
     }
 }
 
-/// Renders an error: `error:`, one `Caused by:` per source, then `hint:` lines;
-/// or one JSON object when the command's output format is JSON.
+/// The causes shown at default verbosity: one line, the first cause and, when it says more,
+/// the innermost one (`failed to create wf-*: Connection refused`); a cause whose text already
+/// holds the next one's is not repeated.
+fn short_causes(causes: &[String]) -> Vec<String> {
+    match causes {
+        [] => Vec::new(),
+        [first] => vec![first.clone()],
+        [first, .., root] if first.contains(root.as_str()) => vec![first.clone()],
+        [first, .., root] => vec![format!("{first}: {root}")],
+    }
+}
+
+/// Renders an error: `error:`, its cause, then a `hint:` line: at most 3 lines (with `-v`, one
+/// `Caused by:` per source and every hint); or one JSON object when the command's output
+/// format is JSON.
 pub(crate) fn render_error(err: &CliError, json: bool) {
     let mut causes = Vec::new();
     let mut source = err.source();
@@ -109,6 +125,11 @@ pub(crate) fn render_error(err: &CliError, json: bool) {
         eprintln!("{value}");
         return;
     }
+    let (causes, hints) = if settings().verbose {
+        (causes, hints)
+    } else {
+        (short_causes(&causes), hints.into_iter().take(1).collect())
+    };
     eprintln!("{} {err}", paint("1;31", "error:"));
     for cause in causes {
         eprintln!("  {} {cause}", paint("1", "Caused by:"));
@@ -121,6 +142,26 @@ pub(crate) fn render_error(err: &CliError, json: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_cause_line_by_default() {
+        let chain = |c: &[&str]| c.iter().map(ToString::to_string).collect::<Vec<_>>();
+        assert!(short_causes(&[]).is_empty());
+        assert_eq!(short_causes(&chain(&["only"])), ["only"]);
+        assert_eq!(
+            short_causes(&chain(&[
+                "failed to create wf-*",
+                "ServiceError: client error (Connect)",
+                "tcp connect error",
+                "Connection refused (os error 111)"
+            ])),
+            ["failed to create wf-*: Connection refused (os error 111)"]
+        );
+        assert_eq!(
+            short_causes(&chain(&["api error: forbidden (403)", "forbidden (403)"])),
+            ["api error: forbidden (403)"]
+        );
+    }
 
     #[test]
     fn counts_are_singular_for_one() {
