@@ -12,6 +12,7 @@ use crate::error::CliError;
 
 /// How much to print, set once from the global flags.
 #[derive(Debug, Clone, Copy)]
+#[allow(clippy::struct_excessive_bools)] // independent switches from independent flags
 struct Settings {
     quiet: bool,
     verbose: bool,
