@@ -49,9 +49,10 @@ pub(crate) fn status_json(wf: &Workflow, now: Timestamp) -> serde_json::Value {
 }
 
 /// Every task of the workflow: those with a pod (in start order, as [`cluster::task_rows`]),
-/// then, in the DAG's order, the tasks of the entrypoint's DAG that have none yet, `Pending`
-/// with the Kedro nodes of their `kedro_nodes` argument: not started, or reset by an in-place
-/// retry (which deletes the nodes of the failed tasks until the controller runs them again).
+/// then, in the DAG's order, the tasks of the entrypoint's DAG that have none yet, with the
+/// Kedro nodes of their `kedro_nodes` argument: `Pending` (not started, or reset by an in-place
+/// retry, which deletes the nodes of the failed tasks until the controller runs them again), or
+/// `Omitted` once the workflow has ended without running them.
 pub(crate) fn every_task(wf: &Workflow) -> Vec<TaskRow> {
     let mut rows = cluster::task_rows(wf);
     let wf_name = cluster::name_of(wf);
@@ -65,6 +66,11 @@ pub(crate) fn every_task(wf: &Workflow) -> Vec<TaskRow> {
                         .strip_prefix(&name)
                         .is_some_and(|rest| rest.starts_with('(')))
         })
+    };
+    let unstarted = if argo_client::is_completed_phase(cluster::phase(wf)) {
+        "Omitted"
+    } else {
+        "Pending"
     };
     let entrypoint = wf.spec.entrypoint.as_deref().unwrap_or_default();
     let dag = wf
@@ -94,7 +100,7 @@ pub(crate) fn every_task(wf: &Workflow) -> Vec<TaskRow> {
             id: String::new(),
             name: task.name.clone(),
             kedro_nodes: argo_client::kedro_nodes(&as_node),
-            phase: "Pending".into(),
+            phase: unstarted.into(),
             pod: String::new(),
             started_at: None,
             finished_at: None,
@@ -424,5 +430,11 @@ status:
             .map(|r| r.name)
             .collect();
         assert_eq!(names, ["a", "b(0)", "c"]);
+
+        // Once the workflow has ended, a task that never ran was omitted.
+        let mut failed = wf.clone();
+        failed.status.as_mut().unwrap().phase = Some("Failed".into());
+        let phases: Vec<String> = every_task(&failed).into_iter().map(|r| r.phase).collect();
+        assert_eq!(phases, ["Succeeded", "Omitted", "Omitted"]);
     }
 }

@@ -3,11 +3,7 @@
 use std::fmt::Write as _;
 
 use super::Plan;
-
-/// `n` with its noun, singular for 1 (`1 node`, `2 nodes`).
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+use crate::suggest::count;
 
 impl Plan {
     /// A human-readable listing: tasks with their nodes, resources, memory datasets and
@@ -125,10 +121,10 @@ impl Plan {
         for t in &self.tasks {
             let _ = writeln!(
                 s,
-                "  \"{}\" [label=\"{}\\n{} node(s), {}\"];",
+                "  \"{}\" [label=\"{}\\n{}, {}\"];",
                 t.name,
                 esc(&t.label()),
-                t.nodes.len(),
+                count(t.nodes.len(), "node", "nodes"),
                 esc(t.machine_type.as_str())
             );
         }

@@ -282,8 +282,8 @@ fn renderings() {
     digraph plan {
       rankdir=TB;
       node [shape=box];
-      "a" [label="a\n1 node(s), default"];
-      "b" [label="b\n1 node(s), default"];
+      "a" [label="a\n1 node, default"];
+      "b" [label="b\n1 node, default"];
       "a" -> "b" [label="x"];
     }
     "#);
