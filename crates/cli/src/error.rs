@@ -48,7 +48,7 @@ pub(crate) enum CliError {
         env: String,
         /// What the exporter said.
         #[source]
-        source: ExporterError,
+        source: ToolMessage,
         /// How to fix it: the exporter's own `hint:` line, if it printed one.
         hint: Option<String>,
     },
@@ -89,19 +89,22 @@ pub(crate) enum CliError {
     DockerNotRunnable {
         /// The command line.
         command: String,
+        /// The flag of this command that skips the build (`--no-build`, `--no-rebuild`).
+        skip_flag: &'static str,
         /// Why.
         #[source]
         source: std::io::Error,
     },
     /// A docker command failed.
-    #[error("`{command}` failed (exit code {}){}", code.map_or_else(|| "none".to_string(), |c| c.to_string()), if stderr.is_empty() { String::new() } else { format!(":\n{stderr}") })]
+    #[error("`{command}` failed (exit code {})", code.map_or_else(|| "none".to_string(), |c| c.to_string()))]
     DockerFailed {
         /// The command line.
         command: String,
         /// Its exit code.
         code: Option<i32>,
-        /// The tail of its stderr.
-        stderr: String,
+        /// The last line of its stderr (all of it was shown as it ran).
+        #[source]
+        last_line: Option<ToolMessage>,
     },
     /// `--image` is not `IMG:TAG`.
     #[error("`{image}` is not an image reference of the form IMG:TAG")]
@@ -271,11 +274,12 @@ pub(crate) enum CliError {
     CurrentDir(#[source] std::io::Error),
 }
 
-/// The exporter's own one-line error message (its `error: ...` line).
+/// What a child process said went wrong, in one line: the exporter's `error: ...` line (without
+/// the prefix), or the last line docker printed on stderr.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
-pub(crate) struct ExporterError {
-    /// The message, without `error: `.
+pub(crate) struct ToolMessage {
+    /// The line.
     pub(crate) message: String,
 }
 
@@ -303,9 +307,9 @@ impl CliError {
                     if *module == "kedro" { "kedro" } else { "argo-kedro" }
                 ),
             ],
-            CliError::DockerNotRunnable { .. } => vec![
-                "install the docker client (with buildx), set ARGO_KEDRO_DOCKER to it, or pass --no-build".into(),
-            ],
+            CliError::DockerNotRunnable { skip_flag, .. } => vec![format!(
+                "install the docker client (with buildx), set ARGO_KEDRO_DOCKER to it, or pass {skip_flag}"
+            )],
             CliError::ExportFailed { hint, .. } => hint.iter().cloned().collect(),
             CliError::Compile(err) => compile_hints(err),
             CliError::Cluster { source, .. } => crate::cluster::hints(source),

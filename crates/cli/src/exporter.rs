@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::discover::Python;
-use crate::error::{CliError, ExporterError};
+use crate::error::{CliError, ToolMessage};
 
 /// What to export.
 #[derive(Debug, Clone)]
@@ -68,7 +68,7 @@ pub(crate) fn export(
     };
     Err(CliError::ExportFailed {
         env: request.env.to_string(),
-        source: ExporterError {
+        source: ToolMessage {
             message: said.error.unwrap_or(said.last).to_string(),
         },
         hint,

@@ -25,7 +25,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &SubmitArgs) -> Result<(), CliError
         .map(|n| cluster::workflow_name(n, "--name"))
         .transpose()?;
     let build = !(args.no_build || args.selection.image.is_some());
-    let docker = Docker::from_env();
+    let docker = Docker::from_env("--no-build");
     let commands = if build {
         build_commands(&compiled.config, &image)?
     } else {
