@@ -16,7 +16,12 @@ IR_VERSION = 1
 
 
 class ExportError(Exception):
-    """A user-facing export failure: rendered as one ``error: ...`` line, exit code 1."""
+    """A user-facing export failure: rendered as one ``error: ...`` line, then one ``hint: ...``
+    line when it has a hint (how to fix it), exit code 1."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def func_path(func: Any) -> str:

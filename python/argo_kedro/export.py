@@ -2,10 +2,12 @@
 
 Usage: ``python -m argo_kedro.export --env ENV [--pipeline NAME] [--project DIR] [--indent N]``.
 
-Only the JSON document goes to stdout; Kedro's logging and anything the project prints go to
-stderr. A user error (not a Kedro project, a missing env, an unknown pipeline, an invalid
-``argo.yml``, a pipeline that fails to import) is one ``error: ...`` line on stderr and exit code
-1; an unexpected failure is one line and exit code 2 (``ARGO_KEDRO_DEBUG=1`` adds the traceback).
+Only the JSON document goes to stdout; anything the project prints goes to stderr. Kedro's log
+records and warnings (its own and other packages') are shown only with ``--verbose``. A user error
+(not a Kedro project, a missing env, an unknown pipeline, an invalid ``argo.yml``, a pipeline that
+fails to import) is one ``error: ...`` line on stderr, with one ``hint: ...`` line when there is a
+fix to suggest, and exit code 1; an unexpected failure is one line and exit code 2
+(``ARGO_KEDRO_DEBUG=1`` adds the traceback).
 
 It does only what it needs: no ``KedroSession`` (no git call, no session store, no hooks), no
 dataset objects and no credentials (catalog facts come from the catalog configuration).
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import sys
 import traceback
@@ -48,7 +51,22 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--project", default=None, help="project directory (default: walk up from the cwd)"
     )
     parser.add_argument("--indent", type=int, default=None, help="indent the JSON output")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show Kedro's log records and warnings on stderr (hidden by default)",
+    )
     return parser.parse_args(argv)
+
+
+def _quiet() -> None:
+    """No log records and no warnings: Kedro's start-up lines (``Using '...' as logging
+    configuration``) and deprecation warnings of Kedro, OmegaConf or the project's packages would
+    bury the one line that matters. Called before Kedro is imported; Kedro's logging
+    configuration does not undo ``logging.disable``."""
+    logging.disable(logging.CRITICAL)
+    warnings.simplefilter("ignore")
 
 
 def _one_line(text: str) -> str:
@@ -60,12 +78,13 @@ def _find_project(start: str | None) -> Path:
 
     here = Path(start or os.getcwd()).expanduser().resolve()
     if not here.is_dir():
-        raise ExportError(f"project directory {here} does not exist; pass an existing --project")
+        raise ExportError(f"project directory {here} does not exist", "pass an existing --project")
     root = find_kedro_project(here)
     if root is None:
         raise ExportError(
             f"{here} is not inside a Kedro project (no pyproject.toml with a [tool.kedro] "
-            "section here or above); run from the project directory or pass --project DIR"
+            "section here or above)",
+            "run from the project directory or pass --project DIR",
         )
     return Path(root)
 
@@ -84,16 +103,36 @@ def _user_frame(exc: BaseException, root: Path) -> str:
     return where
 
 
+def _failure(exc: BaseException, root: Path) -> tuple[str, str | None]:
+    """``Type: message (at file:line)`` of a failure in the project's code, naming the
+    innermost cause (``find_pipelines(raise_errors=True)`` wraps the real error in an
+    ImportError), and a hint for a missing module."""
+    cause = exc
+    while cause.__cause__ is not None or (
+        cause.__context__ is not None and not cause.__suppress_context__
+    ):
+        cause = cause.__cause__ or cause.__context__  # type: ignore[assignment]
+    text = f"{type(exc).__name__}: {_one_line(str(exc))}"
+    if cause is not exc:
+        text += f" Cause: {type(cause).__name__}: {_one_line(str(cause))}"
+    text += _user_frame(cause, root) or _user_frame(exc, root)
+    hint = None
+    if isinstance(cause, ModuleNotFoundError) and cause.name:
+        hint = (
+            f"install what provides module {cause.name.split('.')[0]!r} (the project's "
+            f"requirements) into {sys.executable}, or use the project's interpreter"
+        )
+    return text, hint
+
+
 def _bootstrap(root: Path) -> Any:
     from kedro.framework.startup import bootstrap_project
 
     try:
         return bootstrap_project(root)
     except Exception as exc:
-        raise ExportError(
-            f"cannot load the Kedro project at {root}: {type(exc).__name__}: "
-            f"{_one_line(str(exc))}{_user_frame(exc, root)}"
-        ) from exc
+        text, hint = _failure(exc, root)
+        raise ExportError(f"cannot load the Kedro project at {root}: {text}", hint) from exc
 
 
 def _config_loader(root: Path, env: str | None) -> tuple[Any, str]:
@@ -106,8 +145,8 @@ def _config_loader(root: Path, env: str | None) -> tuple[Any, str]:
         available = sorted(p.name for p in conf_source.iterdir() if p.is_dir())
         raise ExportError(
             f"Kedro env {env!r} not found: no directory {settings.CONF_SOURCE}/{env} in {root} "
-            f"(available envs: {', '.join(available) or 'none'}); pass an existing --env or "
-            f"create {settings.CONF_SOURCE}/{env}/"
+            f"(available envs: {', '.join(available) or 'none'})",
+            f"pass an existing --env, or create {settings.CONF_SOURCE}/{env}/",
         )
     try:
         loader = settings.CONFIG_LOADER_CLASS(
@@ -130,9 +169,7 @@ def _load(loader: Any, key: str, env: str, what: str) -> Any:
     except (MissingConfigException, KeyError):
         return None
     except Exception as exc:
-        raise ExportError(
-            f"invalid {what} for env {env!r}: {_one_line(str(exc))}; fix the file and retry"
-        ) from exc
+        raise ExportError(f"invalid {what} for env {env!r}: {_one_line(str(exc))}") from exc
 
 
 def _argo_files(loader: Any, env: str) -> str:
@@ -283,8 +320,7 @@ def _fast_catalog_config(loader: Any, env: str) -> dict[str, Any] | None:
         return None
     except ValueError as exc:  # duplicate keys across files, as the loader reports them
         raise ExportError(
-            f"invalid catalog configuration for env {env!r}: {_one_line(str(exc))}; "
-            "fix the file and retry"
+            f"invalid catalog configuration for env {env!r}: {_one_line(str(exc))}"
         ) from exc
     except (OSError, AttributeError, TypeError, KeyError):
         return None
@@ -320,9 +356,9 @@ def _pipelines(root: Path, package: str, only: str | None) -> dict[str, Any]:
             try:
                 loaded = dict(pipelines.items())
             except Exception as exc:
+                text, hint = _failure(exc, root)
                 raise ExportError(
-                    f"cannot load the pipelines of {package!r}: {type(exc).__name__}: "
-                    f"{_one_line(str(exc))}{_user_frame(exc, root)}; fix the pipeline code"
+                    f"cannot load the pipelines of {package!r}: {text}", hint
                 ) from exc
         failure = None
         for item in caught:
@@ -331,16 +367,20 @@ def _pipelines(root: Path, package: str, only: str | None) -> dict[str, Any]:
                 head, _, tb_text = message.partition("\n\n")
                 lines = [line for line in tb_text.splitlines() if line.strip()]
                 cause = f" Cause: {lines[-1].strip()}" if lines else ""
-                failure = failure or f"{_one_line(head)}{cause}; fix the pipeline code"
+                failure = failure or f"{_one_line(head)}{cause}"
             elif requested is None:
-                warnings.showwarning(item.message, item.category, item.filename, item.lineno)
+                # Shown with --verbose only (the filters of `_quiet` ignore it otherwise).
+                warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
         return loaded, failure
 
     if only is not None:
         # Fast path: import only the requested pipeline package (as `kedro run --pipelines`).
-        loaded, failure = load([only])
-        if only in loaded and failure is None:
-            return {only: loaded[only]}
+        # A registry with `find_pipelines(raise_errors=True)` raises for a name it cannot
+        # find: then, as for any other miss, load them all to say which ones exist.
+        with contextlib.suppress(ExportError):
+            loaded, failure = load([only])
+            if only in loaded and failure is None:
+                return {only: loaded[only]}
     loaded, failure = load(None)
     if failure is not None:
         raise ExportError(failure)
@@ -350,7 +390,8 @@ def _pipelines(root: Path, package: str, only: str | None) -> dict[str, Any]:
         names = ", ".join(sorted(loaded)) or "none"
         raise ExportError(
             f"pipeline {only!r} is not registered in {package}.pipeline_registry "
-            f"(registered: {names}); pass one of these to --pipeline"
+            f"(registered: {names})",
+            "pass one of these to --pipeline",
         )
     return {only: loaded[only]}
 
@@ -376,7 +417,8 @@ def build_ir(project: str | None, env: str | None, pipeline: str | None) -> dict
         if not isinstance(pipe, Pipeline):
             raise ExportError(
                 f"pipeline {name!r} of {metadata.package_name}.pipeline_registry is a "
-                f"{type(pipe).__name__}, not a kedro Pipeline; fix register_pipelines()"
+                f"{type(pipe).__name__}, not a kedro Pipeline",
+                "make register_pipelines() return kedro Pipelines",
             )
         exported.append(pipeline_ir(name, pipe))
     return {
@@ -401,12 +443,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
     out = sys.stdout
     os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
+    if not args.verbose:
+        _quiet()
     try:
         with contextlib.redirect_stdout(sys.stderr):
             document = build_ir(args.project, args.env, args.pipeline)
         text = json.dumps(document, indent=args.indent, ensure_ascii=False)
     except ExportError as exc:
         print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        if exc.hint:
+            print(f"hint: {_one_line(exc.hint)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

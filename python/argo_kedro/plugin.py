@@ -4,6 +4,12 @@ Every ``kedro`` invocation imports this module, so it imports nothing heavy at m
 The binary finds the project itself (it walks up from the current directory). The Python
 interpreter running Kedro is passed on as ``ARGO_KEDRO_PYTHON`` (unless already set) so that
 the binary runs the exporter with the same environment.
+
+Kedro logs its start-up line (``Using '...' as logging configuration``) while it imports its CLI,
+before this module is loaded, and its default logging writes to stdout; ``argo_kedro_cli.pth``
+sends Kedro's logging of a ``kedro argo`` process to stderr (see ``argo_kedro._cli_logging``), so
+that ``kedro argo compile > wf.yaml`` writes only the manifest. The binary gets the user's own
+``KEDRO_LOGGING_CONFIG`` back.
 """
 
 from __future__ import annotations
@@ -57,7 +63,9 @@ def forward(args: list[str]) -> int:
             err=True,
         )
         return 1
-    env = dict(os.environ)
+    from argo_kedro._cli_logging import restore
+
+    env = restore(dict(os.environ))
     env.setdefault("ARGO_KEDRO_PYTHON", sys.executable)
     sys.stdout.flush()
     sys.stderr.flush()

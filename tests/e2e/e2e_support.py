@@ -90,12 +90,13 @@ default_machine_type: default
 """
 
 
-def tiny_project(root: Path) -> Path:
+def tiny_project(root: Path, kedro_init_version: str = "1.7.0") -> Path:
     """A Kedro project that is not in this repository: a fused group whose intermediate is
-    catalogued (kept in memory by the plan), then two plain nodes."""
+    catalogued (kept in memory by the plan), then two plain nodes. It was made with Kedro
+    `kedro_init_version` (Kedro refuses to run a project made with a newer Kedro)."""
     files = {
         "pyproject.toml": '[tool.kedro]\npackage_name = "tiny"\nproject_name = "tiny"\n'
-        'kedro_init_version = "1.7.0"\nsource_dir = "src"\n',
+        f'kedro_init_version = "{kedro_init_version}"\nsource_dir = "src"\n',
         "src/tiny/__init__.py": "",
         "src/tiny/settings.py": "",
         "src/tiny/nodes.py": NODES,

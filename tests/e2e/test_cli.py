@@ -43,7 +43,7 @@ def test_binary_and_python_exporter_agree() -> None:
 def test_kedro_argo_forwards_arguments_and_exit_code() -> None:
     project = EXAMPLES[0]
     kedro = str(Path(sys.executable).with_name("kedro"))
-    ok = run([kedro, "argo", "export", "-e", "base"], project)
+    ok = run([kedro, "argo", "export", "-e", "base", "--format", "text"], project)
     assert ok.returncode == 0, ok.stderr
     assert "pipeline __default__" in ok.stdout
     bad = run([kedro, "argo", "export", "-e", "nope"], project)

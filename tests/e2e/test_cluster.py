@@ -411,6 +411,53 @@ def test_cluster_commands_use_the_namespace_of_argo_yml_in_a_project(
     assert not_here.returncode == 1 and f"namespace `{KUBE_NS}`" in not_here.stderr
 
 
+def test_submit_checks_the_cluster_before_it_builds_anything(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    """`submit` first asks the API server for a dry-run create of the workflow (reachable, Argo
+    installed, namespace exists, allowed to create it), says so in one line, and only then
+    builds, pushes and creates. No reachable cluster, or a user who may not create workflows:
+    exit 1, and docker never ran."""
+    ok = cluster.run("submit", "-e", "base", "--name", "sf-checked")
+    assert ok.returncode == 0, ok.stderr
+    checked = f"cluster ok: may create workflows in namespace {NS}"
+    said = ok.stderr.splitlines()
+    assert said.count(checked) == 1, ok.stderr
+    assert said.index(checked) < next(i for i, line in enumerate(said) if "buildx build" in line)
+    posts = [r for r in cluster.peer.requests() if r.startswith("POST ")]
+    assert len(posts) == 2 and "dryRun=All" in posts[0] and "dryRun" not in posts[1], posts
+    assert len(cluster.docker_calls()) == 2
+
+    # A taken --name is found before the build too.
+    taken = cluster.run("submit", "-e", "base", "--name", "sf-checked")
+    assert taken.returncode == 1 and "already exists" in taken.stderr
+    assert len(cluster.docker_calls()) == 2
+
+    # Nothing listens on the kubeconfig's server.
+    closed = Peer()
+    closed_url = closed.url
+    closed.close()
+    unreachable = tmp_path / "unreachable"
+    unreachable.write_text(cluster.kubeconfig.read_text().replace(cluster.peer.url, closed_url))
+    out = cluster.run("submit", "-e", "base", env={"KUBECONFIG": str(unreachable)})
+    assert out.returncode == 1
+    assert out.stderr.startswith("error: could not create the workflow"), out.stderr
+    assert len(cluster.docker_calls()) == 2
+
+    forbidden = Peer("--forbid")
+    try:
+        config = tmp_path / "forbidden"
+        config.write_text(cluster.kubeconfig.read_text().replace(cluster.peer.url, forbidden.url))
+        out = cluster.run("submit", "-e", "base", env={"KUBECONFIG": str(config)})
+        assert out.returncode == 1
+        assert "hint: ask for a Role that allows `create`" in out.stderr, out.stderr
+        posts = [r for r in forbidden.requests() if r.startswith("POST ")]
+        assert len(posts) == 1 and "dryRun=All" in posts[0], posts
+    finally:
+        forbidden.close()
+    assert len(cluster.docker_calls()) == 2
+
+
 def test_a_failing_docker_reports_the_command_and_its_stderr(cluster: Cluster) -> None:
     out = cluster.run("submit", "-e", "base", "--namespace", NS, env={"STUB_DOCKER_FAIL": "1"})
     assert out.returncode == 1
@@ -433,9 +480,11 @@ def test_status_list_logs_and_watch(cluster: Cluster, manifest: dict) -> None:
     report = json.loads(status.stdout)
     assert report["phase"] == "Failed" and report["message"] == "child failed"
     first_nodes = tasks[0]["arguments"]["parameters"][0]["value"].split(",")
+    # Every task of the DAG: those that never ran in the failed workflow were omitted.
     assert [(t["name"], t["phase"]) for t in report["tasks"]] == [
         (tasks[0]["name"], "Succeeded"),
         (tasks[1]["name"], "Failed"),
+        *((t["name"], "Omitted") for t in tasks[2:]),
     ]
     assert report["tasks"][0]["kedro_nodes"] == first_nodes
     assert report["tasks"][0]["pod"] in cluster.peer.pods()
@@ -550,14 +599,14 @@ def test_command_lines_of_0_1_41_keep_working(cluster: Cluster, manifest: dict) 
     ):
         dry = cluster.kedro_argo("submit", *flags)
         assert dry.returncode == 0, dry.stderr
-        # After Kedro's own start-up logging on stdout: the manifest.
-        manifest_text = dry.stdout[dry.stdout.index("apiVersion:") :]
-        metadata = yaml.safe_load(manifest_text)["metadata"]
+        # Only the manifest: Kedro's own start-up logging stays off stdout.
+        assert dry.stdout.startswith("apiVersion:"), dry.stdout[:300]
+        metadata = yaml.safe_load(dry.stdout)["metadata"]
         assert metadata["generateName"] == "training-" and "name" not in metadata
 
     out = cluster.kedro_argo("submit", "-e", "base", "-w", "training")
     assert out.returncode == 0, out.stderr
-    name = out.stdout.strip().splitlines()[-1]  # after Kedro's own start-up logging
+    name = out.stdout.strip()
     assert name.startswith("training-") and len(name) > len("training-")
     assert cluster.peer.workflow(name)["metadata"]["generateName"] == "training-"
     assert len(cluster.docker_calls()) == 2  # build and push
@@ -736,6 +785,40 @@ def test_resubmit_checks_the_controller_instance_id(cluster: Cluster, tmp_path: 
     allowed = cluster.run(*args, cwd=elsewhere, env={"ARGO_INSTANCEID": "blue"})
     assert allowed.returncode == 0, allowed.stderr
     assert cluster.peer.workflow(name)["status"].get("phase", "") == ""
+
+
+def test_status_after_an_in_place_retry_names_every_tasks_kedro_nodes(
+    cluster: Cluster, manifest: dict
+) -> None:
+    """An in-place retry removes the failed task's nodes until the controller runs it again, and
+    tasks that have not started have none: `status` lists them all from the workflow's DAG,
+    each with its Kedro nodes."""
+    name = cluster.peer.create_workflow(manifest)
+    tasks = dag_tasks(cluster.peer.workflow(name))
+    assert len(tasks) > 2
+    mark(cluster.peer, name, "Failed", ["Succeeded", "Failed"])
+    retried = cluster.run("resubmit", "--workflow-name", name, "--no-rebuild")
+    assert retried.returncode == 0, retried.stderr
+    assert "retrying 1 failed task of" in retried.stderr
+
+    out = cluster.run("status", name, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rows = {row["name"]: row for row in json.loads(out.stdout)["tasks"]}
+    expected = {
+        t["name"]: next(
+            p["value"] for p in t["arguments"]["parameters"] if p["name"] == "kedro_nodes"
+        )
+        for t in tasks
+    }
+    assert {n: ",".join(r["kedro_nodes"]) for n, r in rows.items()} == expected
+    assert rows[tasks[0]["name"]]["phase"] == "Succeeded"
+    assert rows[tasks[1]["name"]]["phase"] == "Pending"  # reset by the retry
+    assert all(rows[t["name"]]["phase"] == "Pending" for t in tasks[2:])
+
+    text = cluster.run("status", name)
+    assert text.returncode == 0, text.stderr
+    for task in tasks:
+        assert re.search(rf"(?m)^{re.escape(task['name'])}\s", text.stdout), text.stdout
 
 
 # -- stop, terminate -------------------------------------------------------------------------------

@@ -62,5 +62,29 @@ def test_kedro_argo_matches_the_binary(example_project):
         via_kedro = kedro(example_project, "argo", *args)
         direct = run([binary, *args], cwd=example_project)
         assert via_kedro.returncode == direct.returncode
-        # Kedro itself may log its logging setup to stdout before our command runs.
-        assert via_kedro.stdout.endswith(direct.stdout)
+        # Kedro's start-up logging stays off stdout (argo_kedro_cli.pth).
+        assert via_kedro.stdout == direct.stdout
+
+
+def test_only_kedro_argo_gets_the_quiet_kedro_logging(monkeypatch):
+    """`argo_kedro_cli.pth` calls `quiet_kedro_cli` at start-up; it acts for `kedro argo ...`
+    only, and the forwarded command gets the user's KEDRO_LOGGING_CONFIG back."""
+    from argo_kedro import _cli_logging as quiet
+
+    assert quiet.is_kedro_argo(["/venv/bin/kedro", "argo", "compile"])
+    assert quiet.is_kedro_argo(["-m", "argo", "plan"], ["python", "-m", "kedro", "argo", "plan"])
+    assert not quiet.is_kedro_argo(["/venv/bin/kedro", "run"])
+    assert not quiet.is_kedro_argo(["script.py", "argo"])
+    assert not quiet.is_kedro_argo(["-m", "argo"], ["python", "-m", "other", "argo"])
+
+    monkeypatch.setattr(quiet, "_original", quiet._UNSET)
+    monkeypatch.setenv(quiet.ENV, "mine.yml")
+    quiet.quiet_kedro_cli(["/venv/bin/kedro", "run"])
+    assert quiet.restore({"A": "1"}) == {"A": "1"}
+    quiet.quiet_kedro_cli(["/venv/bin/kedro", "argo", "compile"])
+    import os
+
+    assert os.environ[quiet.ENV] == str(quiet.CONFIG) and quiet.CONFIG.is_file()
+    assert quiet.restore({quiet.ENV: str(quiet.CONFIG)}) == {quiet.ENV: "mine.yml"}
+    monkeypatch.setattr(quiet, "_original", None)
+    assert quiet.restore({quiet.ENV: str(quiet.CONFIG), "B": "2"}) == {"B": "2"}

@@ -137,7 +137,7 @@ pub enum Error {
         name: String,
     },
     /// Secrets that templates read are not available in the local environment.
-    #[error("{} secret(s) not available locally: {}", missing.len(), missing.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    #[error("{} not available locally: {}", if missing.len() == 1 { "1 secret".to_string() } else { format!("{} secrets", missing.len()) }, missing.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     MissingSecrets {
         /// Each missing secret.
         missing: Vec<MissingSecret>,
@@ -178,7 +178,7 @@ pub enum Error {
         outputs: Vec<String>,
     },
     /// Strict mode, and planning found things that cannot run locally.
-    #[error("{} feature(s) of the workflow cannot run locally (strict mode)", warnings.len())]
+    #[error("{} of the workflow cannot run locally (strict mode)", if warnings.len() == 1 { "1 feature".to_string() } else { format!("{} features", warnings.len()) })]
     Strict {
         /// What was found.
         warnings: Vec<Warning>,

@@ -21,7 +21,8 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR")]
     pub(crate) project: Option<PathBuf>,
     /// The Python interpreter that has Kedro and `argo_kedro`
-    /// [default: `$ARGO_KEDRO_PYTHON`, else `$VIRTUAL_ENV/bin/python`, else `python3`].
+    /// [default: `$ARGO_KEDRO_PYTHON`, else `$VIRTUAL_ENV/bin/python`, else the `python` installed
+    /// beside this binary, else `python3`].
     #[arg(long, global = true, value_name = "PATH")]
     pub(crate) python: Option<PathBuf>,
     /// Print less (repeat for even less).
@@ -88,11 +89,12 @@ pub(crate) enum ColorChoice {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Print the pipeline IR of the Kedro project (what the exporter sees), checked.
+    /// Print the pipeline IR of the Kedro project (what the exporter sees) as JSON, checked.
     ///
     /// Runs `python -m argo_kedro.export` in the project's interpreter, loads the
     /// result with kedro-graph and checks every pipeline's graph (duplicate names,
-    /// cycles, datasets with two producers, fused groups).
+    /// cycles, datasets with two producers, fused groups). `--format text` prints a
+    /// summary instead.
     Export(ExportArgs),
     /// Write `conf/<env>/argo.yml`, a Dockerfile and `.dockerignore` into the project.
     ///
@@ -151,7 +153,7 @@ impl Command {
     /// Whether errors should be rendered as JSON for this invocation.
     pub(crate) fn wants_json(&self) -> bool {
         match self {
-            Command::Export(args) => args.format == ExportFormat::Json,
+            Command::Export(args) => args.format == Some(ExportFormat::Json),
             Command::Lint(args) => args.format == LintFormat::Json,
             Command::Compile(args) => args.format == ManifestFormat::Json,
             Command::Plan(args) => args.format == PlanFormat::Json,
@@ -179,18 +181,18 @@ pub(crate) struct ExportArgs {
     /// Export only this registered pipeline [default: all].
     #[arg(short, long)]
     pub(crate) pipeline: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ExportFormat::Text)]
-    pub(crate) format: ExportFormat,
+    /// Output format [default: json] (errors are JSON only when `--format json` is given).
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<ExportFormat>,
 }
 
 /// Output format of `export`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ExportFormat {
+    /// The IR itself, as JSON (the default).
+    Json,
     /// A summary per pipeline.
     Text,
-    /// The IR itself, as JSON.
-    Json,
 }
 
 /// Arguments of `init`.

@@ -60,6 +60,8 @@ pub(crate) enum PythonSource {
     EnvVar,
     /// `$VIRTUAL_ENV/bin/python`.
     VirtualEnv,
+    /// The `python` in the directory of the `argo-kedro` binary (a virtual environment's `bin`).
+    BesideBinary,
     /// `python3` on `PATH`.
     Default,
 }
@@ -70,6 +72,7 @@ impl std::fmt::Display for PythonSource {
             PythonSource::Flag => "from --python",
             PythonSource::EnvVar => "from $ARGO_KEDRO_PYTHON",
             PythonSource::VirtualEnv => "from $VIRTUAL_ENV",
+            PythonSource::BesideBinary => "installed beside argo-kedro",
             PythonSource::Default => "the default",
         })
     }
@@ -84,9 +87,30 @@ pub(crate) struct Python {
     pub(crate) source: PythonSource,
 }
 
+/// The names of the interpreter looked for beside the binary, in order.
+const BESIDE: &[&str] = if cfg!(windows) {
+    &["python.exe"]
+} else {
+    &["python", "python3"]
+};
+
+/// The directory of the running `argo-kedro` (symbolic links resolved): the `bin` of the
+/// environment pip installed it into.
+pub(crate) fn binary_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
+    exe.parent().map(Path::to_path_buf)
+}
+
 /// Chooses the interpreter: `--python`, else `$ARGO_KEDRO_PYTHON`, else
-/// `$VIRTUAL_ENV/bin/python`, else `python3`.
-pub(crate) fn python(flag: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Python {
+/// `$VIRTUAL_ENV/bin/python`, else the `python` installed beside the binary (in `binary_dir`:
+/// `/path/to/venv/bin/argo-kedro` called by its full path, no venv active, uses that venv's
+/// Python), else `python3`.
+pub(crate) fn python(
+    flag: Option<&Path>,
+    env: impl Fn(&str) -> Option<String>,
+    binary_dir: Option<&Path>,
+) -> Python {
     let non_empty = |key: &str| env(key).filter(|value| !value.is_empty());
     if let Some(path) = flag {
         return Python {
@@ -104,6 +128,15 @@ pub(crate) fn python(flag: Option<&Path>, env: impl Fn(&str) -> Option<String>) 
         return Python {
             path: Path::new(&venv).join("bin").join("python"),
             source: PythonSource::VirtualEnv,
+        };
+    }
+    let beside = binary_dir
+        .into_iter()
+        .flat_map(|dir| BESIDE.iter().map(|name| dir.join(name)));
+    if let Some(path) = beside.into_iter().find(|path| path.is_file()) {
+        return Python {
+            path,
+            source: PythonSource::BesideBinary,
         };
     }
     Python {
@@ -163,18 +196,45 @@ mod tests {
             "VIRTUAL_ENV" => Some("/venv".to_string()),
             _ => None,
         };
-        let flag = python(Some(Path::new("/flag/python")), env);
+        let flag = python(Some(Path::new("/flag/python")), env, None);
         assert_eq!(
             (flag.path, flag.source),
             ("/flag/python".into(), PythonSource::Flag)
         );
-        assert_eq!(python(None, env).source, PythonSource::EnvVar);
-        let venv = python(None, |key| env(key).filter(|_| key == "VIRTUAL_ENV"));
+        assert_eq!(python(None, env, None).source, PythonSource::EnvVar);
+        let venv = python(None, |key| env(key).filter(|_| key == "VIRTUAL_ENV"), None);
         assert_eq!(venv.path, PathBuf::from("/venv/bin/python"));
-        assert_eq!(python(None, |_| None).path, PathBuf::from("python3"));
+        assert_eq!(python(None, |_| None, None).path, PathBuf::from("python3"));
         assert_eq!(
-            python(None, |_| Some(String::new())).source,
+            python(None, |_| Some(String::new()), None).source,
             PythonSource::Default
         );
+    }
+
+    #[test]
+    fn without_a_venv_the_python_beside_the_binary_comes_before_python3() {
+        let tmp = tempfile::tempdir().unwrap();
+        let bin = tmp.path();
+        // No interpreter beside the binary (a `pip install --user` bin directory): python3.
+        let none = python(None, |_| None, Some(bin));
+        assert_eq!(
+            (none.path, none.source),
+            ("python3".into(), PythonSource::Default)
+        );
+        std::fs::write(bin.join("python3"), "").unwrap();
+        let found = python(None, |_| None, Some(bin));
+        assert_eq!(
+            (found.path, found.source),
+            (bin.join("python3"), PythonSource::BesideBinary)
+        );
+        std::fs::write(bin.join("python"), "").unwrap();
+        assert_eq!(python(None, |_| None, Some(bin)).path, bin.join("python"));
+        // An active venv still wins.
+        let venv = python(
+            None,
+            |key| (key == "VIRTUAL_ENV").then(|| "/venv".to_string()),
+            Some(bin),
+        );
+        assert_eq!(venv.source, PythonSource::VirtualEnv);
     }
 }

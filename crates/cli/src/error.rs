@@ -42,12 +42,15 @@ pub(crate) enum CliError {
         module: &'static str,
     },
     /// The exporter ran and failed.
-    #[error("could not read the Kedro project for env `{env}`: {message}")]
+    #[error("could not read the Kedro project for env `{env}`")]
     ExportFailed {
         /// The Kedro env.
         env: String,
-        /// The exporter's own one-line message.
-        message: String,
+        /// What the exporter said.
+        #[source]
+        source: ToolMessage,
+        /// How to fix it: the exporter's own `hint:` line, if it printed one.
+        hint: Option<String>,
     },
     /// The exporter printed something that is not UTF-8.
     #[error("the exporter printed output that is not UTF-8")]
@@ -74,7 +77,7 @@ pub(crate) enum CliError {
         source: std::io::Error,
     },
     /// `lint` found errors.
-    #[error("{errors} lint error(s) in {files} file(s)")]
+    #[error("{} in {}", crate::output::count(*errors, "lint error", "lint errors"), crate::output::count(*files, "file", "files"))]
     LintFailed {
         /// How many findings are errors.
         errors: usize,
@@ -86,19 +89,22 @@ pub(crate) enum CliError {
     DockerNotRunnable {
         /// The command line.
         command: String,
+        /// The flag of this command that skips the build (`--no-build`, `--no-rebuild`).
+        skip_flag: &'static str,
         /// Why.
         #[source]
         source: std::io::Error,
     },
     /// A docker command failed.
-    #[error("`{command}` failed (exit code {}){}", code.map_or_else(|| "none".to_string(), |c| c.to_string()), if stderr.is_empty() { String::new() } else { format!(":\n{stderr}") })]
+    #[error("`{command}` failed (exit code {})", code.map_or_else(|| "none".to_string(), |c| c.to_string()))]
     DockerFailed {
         /// The command line.
         command: String,
         /// Its exit code.
         code: Option<i32>,
-        /// The tail of its stderr.
-        stderr: String,
+        /// The last line of its stderr (all of it was shown as it ran).
+        #[source]
+        last_line: Option<ToolMessage>,
     },
     /// `--image` is not `IMG:TAG`.
     #[error(
@@ -321,6 +327,15 @@ pub(crate) enum CliError {
     CurrentDir(#[source] std::io::Error),
 }
 
+/// What a child process said went wrong, in one line: the exporter's `error: ...` line (without
+/// the prefix), or the last line docker printed on stderr.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub(crate) struct ToolMessage {
+    /// The line.
+    pub(crate) message: String,
+}
+
 impl CliError {
     /// The causes to print, one line each: each `source` in turn; a cluster error's causes on
     /// one line (the client's error and the API server's message), so that it prints in three
@@ -361,9 +376,10 @@ impl CliError {
                     if *module == "kedro" { "kedro" } else { "argo-kedro" }
                 ),
             ],
-            CliError::DockerNotRunnable { .. } => vec![
-                "install the docker client (with buildx), set ARGO_KEDRO_DOCKER to it, or pass --no-build".into(),
-            ],
+            CliError::DockerNotRunnable { skip_flag, .. } => vec![format!(
+                "install the docker client (with buildx), set ARGO_KEDRO_DOCKER to it, or pass {skip_flag}"
+            )],
+            CliError::ExportFailed { hint, .. } => hint.iter().cloned().collect(),
             CliError::InvalidImage { image } => {
                 let rule = argo_fuse::config::ValueRule::ImageReference;
                 match rule.nearest(image) {

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::discover::Python;
-use crate::error::CliError;
+use crate::error::{CliError, ToolMessage};
 
 /// What to export.
 #[derive(Debug, Clone)]
@@ -17,8 +17,9 @@ pub(crate) struct ExportRequest<'a> {
     pub(crate) pipeline: Option<&'a str>,
 }
 
-/// Runs the exporter and returns its stdout (the IR JSON). Its stderr is shown
-/// only when it fails (or with `-v`).
+/// Runs the exporter and returns its stdout (the IR JSON). Its stderr (Kedro's log records and
+/// warnings, anything the project prints) is shown only with `-v`; a failure is the exporter's
+/// own `error:` line (and `hint:` line), as the cause of [`CliError::ExportFailed`].
 pub(crate) fn export(
     python: &Python,
     request: &ExportRequest<'_>,
@@ -31,6 +32,9 @@ pub(crate) fn export(
         .env("KEDRO_DISABLE_TELEMETRY", "1");
     if let Some(pipeline) = request.pipeline {
         command.args(["--pipeline", pipeline]);
+    }
+    if verbose {
+        command.arg("--verbose");
     }
     let out = command
         .output()
@@ -53,12 +57,21 @@ pub(crate) fn export(
             module,
         });
     }
-    if !verbose {
-        crate::output::passthrough_stderr(&stderr);
-    }
+    let said = Said::parse(&stderr);
+    let hint = match (said.hint, said.error.is_some(), verbose) {
+        (Some(hint), _, _) => Some(hint.to_string()),
+        // Not the exporter's own error (Python itself failed): its output says more.
+        (None, false, false) => {
+            Some("run the command again with -v to see the exporter's output".into())
+        }
+        (None, _, _) => None,
+    };
     Err(CliError::ExportFailed {
         env: request.env.to_string(),
-        message: last_error_line(&stderr),
+        source: ToolMessage {
+            message: said.error.unwrap_or(said.last).to_string(),
+        },
+        hint,
     })
 }
 
@@ -70,20 +83,38 @@ fn missing_module(stderr: &str) -> Option<&'static str> {
     })
 }
 
-/// The exporter's own one-line error (`error: ...`), else the last line.
-fn last_error_line(stderr: &str) -> String {
-    let lines: Vec<&str> = stderr
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    lines
-        .iter()
-        .rev()
-        .find_map(|line| line.strip_prefix("error: "))
-        .or_else(|| lines.last().copied())
-        .unwrap_or("it exited with an error and printed nothing")
-        .to_string()
+/// What a failed exporter printed on stderr.
+#[derive(Debug, PartialEq, Eq)]
+struct Said<'a> {
+    /// Its own last `error: ...` line, without the prefix.
+    error: Option<&'a str>,
+    /// The `hint: ...` line after that error.
+    hint: Option<&'a str>,
+    /// The last non-empty line (for a failure that is not the exporter's own).
+    last: &'a str,
+}
+
+impl<'a> Said<'a> {
+    fn parse(stderr: &'a str) -> Self {
+        let lines: Vec<&str> = stderr
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let at = lines.iter().rposition(|line| line.starts_with("error: "));
+        Self {
+            error: at.and_then(|i| lines[i].strip_prefix("error: ")),
+            hint: at.and_then(|i| {
+                lines[i + 1..]
+                    .iter()
+                    .find_map(|line| line.strip_prefix("hint: "))
+            }),
+            last: lines
+                .last()
+                .copied()
+                .unwrap_or("it exited with an error and printed nothing"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -100,12 +131,14 @@ mod tests {
     }
 
     #[test]
-    fn prefers_the_exporters_error_line() {
-        assert_eq!(
-            last_error_line("INFO x\nerror: no env 'x'\n\n"),
-            "no env 'x'"
-        );
-        assert_eq!(last_error_line("boom\n"), "boom");
-        assert!(last_error_line("").contains("printed nothing"));
+    fn reads_the_exporters_error_and_hint_lines() {
+        let said = Said::parse("INFO x\nerror: no env 'x'\nhint: pass --env\n\n");
+        assert_eq!(said.error, Some("no env 'x'"));
+        assert_eq!(said.hint, Some("pass --env"));
+        let said = Said::parse("hint: stale\nerror: boom\n");
+        assert_eq!((said.error, said.hint), (Some("boom"), None));
+        let said = Said::parse("Segmentation fault\n");
+        assert_eq!((said.error, said.last), (None, "Segmentation fault"));
+        assert!(Said::parse("").last.contains("printed nothing"));
     }
 }

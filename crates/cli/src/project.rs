@@ -32,7 +32,11 @@ pub(crate) fn load(
 ) -> Result<Loaded, CliError> {
     let cwd = std::env::current_dir().map_err(CliError::CurrentDir)?;
     let root = discover::project_root(global.project.as_deref(), &cwd)?;
-    let python = discover::python(global.python.as_deref(), |key| std::env::var(key).ok());
+    let python = discover::python(
+        global.python.as_deref(),
+        |key| std::env::var(key).ok(),
+        discover::binary_dir().as_deref(),
+    );
     let request = ExportRequest {
         project: &root,
         env,
@@ -64,6 +68,18 @@ pub(crate) fn compile_with_image(
     selection: &CompileSelection,
     text: Option<TextFormat>,
 ) -> Result<(Loaded, Compiled, String), CliError> {
+    compile_writing(global, selection, text, None)
+}
+
+/// [`compile_with_image`] for a manifest that will be written to `output`: when that file is in
+/// the project, it is no part of the content the image tag follows (`${ka.random:}`), so that
+/// compiling twice into it gives the same tag.
+pub(crate) fn compile_writing(
+    global: &GlobalArgs,
+    selection: &CompileSelection,
+    text: Option<TextFormat>,
+    output: Option<&Path>,
+) -> Result<(Loaded, Compiled, String), CliError> {
     let loaded = load(global, &selection.env, Some(&selection.pipeline))?;
     let mut lower = LowerOptions::default().params(parse_params(selection.params.as_deref())?);
     if let Some(image) = &selection.image {
@@ -77,7 +93,11 @@ pub(crate) fn compile_with_image(
         lower = lower.image(image.clone());
     } else if tag_is_random(&loaded.project) {
         // Only then: outside git the content tag reads every file of the project.
-        lower = lower.random_tag(image::content_tag(&loaded.root));
+        let written = output.and_then(|path| inside(&loaded.root, path));
+        lower = lower.random_tag(image::content_tag(
+            &loaded.root,
+            written.as_deref().as_slice(),
+        ));
     }
     let memory_crossing = if selection.fuse_memory_crossings() {
         MemoryCrossing::Fuse
@@ -96,6 +116,15 @@ pub(crate) fn compile_with_image(
     let compiled = argo_fuse::compile(&loaded.project, &options).map_err(CliError::Compile)?;
     let image = argo_fuse::lower::image(&compiled.plan, &compiled.config, &lower);
     Ok((loaded, compiled, image))
+}
+
+/// `path` (as given on the command line) relative to the project `root`, when it names a file
+/// in the project; its directory must exist.
+fn inside(root: &Path, path: &Path) -> Option<PathBuf> {
+    let absolute = std::env::current_dir().ok()?.join(path);
+    let dir = absolute.parent()?.canonicalize().ok()?;
+    let relative = dir.strip_prefix(root.canonicalize().ok()?).ok()?;
+    Some(relative.join(absolute.file_name()?))
 }
 
 /// The namespace the project's `argo.yml` names, for the cluster commands that are given no

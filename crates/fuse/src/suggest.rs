@@ -1,4 +1,9 @@
-//! Nearest-name suggestions for error messages.
+//! Nearest-name suggestions for error messages, and counted nouns for messages.
+
+/// `n` with its noun, singular for 1 (`1 node`, `2 nodes`).
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
 
 /// The candidates closest to `name`, best first (at most `n`), by normalised Damerau-Levenshtein
 /// similarity; ties keep the candidates' order. Deterministic for a given candidate order.

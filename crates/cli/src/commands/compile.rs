@@ -1,5 +1,7 @@
 //! `argo-kedro compile`: the Workflow manifest of a pipeline.
 
+use std::path::Path;
+
 use argo_model::Document;
 
 use crate::cli::{CompileArgs, GlobalArgs, ManifestFormat};
@@ -8,7 +10,9 @@ use crate::{fsutil, output, project, size};
 
 /// `argo-kedro compile`.
 pub(crate) fn run(global: &GlobalArgs, args: &CompileArgs) -> Result<(), CliError> {
-    let (_, compiled) = project::compile(global, &args.selection, Some(args.format.into()))?;
+    let output = args.output.as_deref().filter(|o| *o != "-").map(Path::new);
+    let (_, compiled, _) =
+        project::compile_writing(global, &args.selection, Some(args.format.into()), output)?;
     size::warn_if_too_large(&compiled.workflow)?;
     let text = match compiled.text {
         Some(text) => text,
@@ -17,7 +21,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &CompileArgs) -> Result<(), CliErro
     match args.output.as_deref() {
         None | Some("-") => output::stdout(&text),
         Some(path) => {
-            fsutil::write_output(std::path::Path::new(path), text.as_bytes())?;
+            fsutil::write_output(Path::new(path), text.as_bytes())?;
             output::status(&format!("wrote {path}"));
             Ok(())
         }

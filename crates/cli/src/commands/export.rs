@@ -17,7 +17,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<(), CliError
             source,
         })?;
     }
-    match args.format {
+    match args.format.unwrap_or(ExportFormat::Json) {
         ExportFormat::Json => output::stdout(&loaded.json),
         ExportFormat::Text => output::stdout(&summary(&loaded.project)),
     }
@@ -33,19 +33,27 @@ fn summary(project: &Project) -> String {
     for pipeline in project.pipelines() {
         let _ = writeln!(
             text,
-            "  pipeline {}: {} nodes, {} fused groups",
+            "  pipeline {}: {}, {}",
             pipeline.name,
-            pipeline.nodes.len(),
-            pipeline.groups.len()
+            output::count(pipeline.nodes.len(), "node", "nodes"),
+            output::count(pipeline.groups.len(), "fused group", "fused groups")
         );
     }
     let memory = project.datasets().iter().filter(|d| d.memory).count();
     let _ = writeln!(
         text,
-        "  {} datasets ({} would be MemoryDatasets), {} parameter keys, argo.yml {}",
-        project.datasets().len(),
-        memory,
-        project.parameters().len(),
+        "  {} ({}), {}, argo.yml {}",
+        output::count(project.datasets().len(), "dataset", "datasets"),
+        output::count(
+            memory,
+            "would be a MemoryDataset",
+            "would be MemoryDatasets"
+        ),
+        output::count(
+            project.parameters().len(),
+            "parameter key",
+            "parameter keys"
+        ),
         if project.config().is_some() {
             "present"
         } else {

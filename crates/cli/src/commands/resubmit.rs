@@ -181,7 +181,7 @@ fn rebuild(
     let pipeline = meta(wf, "argo-kedro.io/pipeline").unwrap_or("__default__");
     let loaded = project::load(global, env, Some(pipeline))?;
     let config = Config::from_project(&loaded.project).map_err(|e| CliError::Compile(e.into()))?;
-    let docker = Docker::from_env();
+    let docker = Docker::from_env("--no-rebuild");
     for command in submit::build_commands(&config, image)? {
         output::status(&format!("running: {}", command.display(&docker.program)));
         docker.run(&command, &loaded.root)?;
@@ -220,8 +220,8 @@ async fn retry(
         .filter(|r| outcome.deleted_nodes.iter().any(|id| id.as_str() == r.id))
         .collect();
     output::status(&format!(
-        "retrying {} failed task(s) of {name} in place:",
-        retried.len()
+        "retrying {} of {name} in place:",
+        output::count(retried.len(), "failed task", "failed tasks")
     ));
     for row in &retried {
         output::status(&format!("  {}", row.label()));

@@ -44,8 +44,70 @@ pub(crate) fn status_json(wf: &Workflow, now: Timestamp) -> serde_json::Value {
         "started_at": cluster::time_text(status.and_then(|s| s.started_at.as_ref())),
         "finished_at": cluster::time_text(status.and_then(|s| s.finished_at.as_ref())),
         "duration_seconds": duration(wf, now),
-        "tasks": cluster::task_rows(wf),
+        "tasks": every_task(wf),
     })
+}
+
+/// Every task of the workflow: those with a pod (in start order, as [`cluster::task_rows`]),
+/// then, in the DAG's order, the tasks of the entrypoint's DAG that have none yet, with the
+/// Kedro nodes of their `kedro_nodes` argument: `Pending` (not started, or reset by an in-place
+/// retry, which deletes the nodes of the failed tasks until the controller runs them again), or
+/// `Omitted` once the workflow has ended without running them.
+pub(crate) fn every_task(wf: &Workflow) -> Vec<TaskRow> {
+    let mut rows = cluster::task_rows(wf);
+    let wf_name = cluster::name_of(wf);
+    let nodes = argo_client::hydrated_nodes(wf).unwrap_or_default();
+    let has_pod = |task: &str| {
+        let name = format!("{wf_name}.{task}");
+        nodes.values().any(|n| {
+            n.type_ == "Pod"
+                && (n.name == name
+                    || n.name
+                        .strip_prefix(&name)
+                        .is_some_and(|rest| rest.starts_with('(')))
+        })
+    };
+    let unstarted = if argo_client::is_completed_phase(cluster::phase(wf)) {
+        "Omitted"
+    } else {
+        "Pending"
+    };
+    let entrypoint = wf.spec.entrypoint.as_deref().unwrap_or_default();
+    let dag = wf
+        .spec
+        .templates
+        .iter()
+        .find(|t| t.name == entrypoint)
+        .and_then(|t| t.dag.as_ref());
+    for task in dag.map(|d| d.tasks.as_slice()).unwrap_or_default() {
+        let parameters = task
+            .arguments
+            .as_ref()
+            .map(|a| a.parameters.clone())
+            .unwrap_or_default();
+        if has_pod(&task.name) || rows.iter().any(|r| r.name == task.name) {
+            continue;
+        }
+        // The task's arguments read as a node's inputs: the same `kedro_nodes` parsing.
+        let as_node = argo_model::NodeStatus {
+            inputs: Some(argo_model::Inputs {
+                parameters,
+                ..argo_model::Inputs::default()
+            }),
+            ..argo_model::NodeStatus::default()
+        };
+        rows.push(TaskRow {
+            id: String::new(),
+            name: task.name.clone(),
+            kedro_nodes: argo_client::kedro_nodes(&as_node),
+            phase: unstarted.into(),
+            pod: String::new(),
+            started_at: None,
+            finished_at: None,
+            message: None,
+        });
+    }
+    rows
 }
 
 /// `status` as text: a header, then one row per task.
@@ -76,9 +138,9 @@ pub(crate) fn status_text(wf: &Workflow, now: Timestamp) -> String {
     if let Some(seconds) = duration(wf, now) {
         let _ = writeln!(out, "Duration:  {}", cluster::format_duration(seconds));
     }
-    let rows = cluster::task_rows(wf);
+    let rows = every_task(wf);
     if rows.is_empty() {
-        out.push_str("\nNo tasks have started.\n");
+        out.push_str("\nNo tasks.\n");
         return out;
     }
     out.push('\n');
@@ -106,7 +168,11 @@ fn row_cells(row: &TaskRow) -> [String; 6] {
         row.name.clone(),
         row.kedro_nodes.join(","),
         row.phase.clone(),
-        row.pod.clone(),
+        if row.pod.is_empty() {
+            "-".into()
+        } else {
+            row.pod.clone()
+        },
         row.started_at.clone().unwrap_or_else(|| "-".into()),
         row.finished_at.clone().unwrap_or_else(|| "-".into()),
     ]
@@ -283,5 +349,92 @@ status:
             serde_json::json!(["x", "y"])
         );
         assert_eq!(json["duration_seconds"], 185);
+    }
+
+    /// After an in-place retry the failed task's nodes are gone from `status.nodes` until the
+    /// controller runs it again; a task that has not started has none either. Both are listed,
+    /// Pending, with the Kedro nodes of their DAG task's `kedro_nodes` argument.
+    #[test]
+    fn status_lists_tasks_without_pods_from_the_dag() {
+        let yaml = r"
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {name: wf, namespace: ns}
+spec:
+  entrypoint: pipeline
+  templates:
+    - name: pipeline
+      dag:
+        tasks:
+          - {name: a, template: kedro, arguments: {parameters: [{name: kedro_nodes, value: a}]}}
+          - {name: b, template: kedro, dependencies: [a], arguments: {parameters: [{name: kedro_nodes, value: 'b1,b2'}]}}
+          - {name: c, template: kedro, dependencies: [b], arguments: {parameters: [{name: kedro_nodes, value: c}]}}
+    - name: kedro
+      inputs: {parameters: [{name: kedro_nodes}]}
+      container: {image: 'img:1'}
+status:
+  phase: Running
+  startedAt: '2024-01-01T00:00:00Z'
+  nodes:
+    wf: {id: wf, name: wf, type: DAG, phase: Running}
+    wf-1: {id: wf-1, name: wf.a, displayName: a, type: Pod, phase: Succeeded, templateName: kedro,
+           startedAt: '2024-01-01T00:00:01Z', inputs: {parameters: [{name: kedro_nodes, value: a}]}}
+";
+        let Document::Workflow(wf) = Document::from_yaml_str(yaml).unwrap().remove(0) else {
+            panic!()
+        };
+        let now: Timestamp = "2024-01-01T00:10:00Z".parse().unwrap();
+        let json = status_json(&wf, now);
+        let tasks: Vec<(String, Vec<String>, String)> = json["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["name"].as_str().unwrap().to_string(),
+                    serde_json::from_value(t["kedro_nodes"].clone()).unwrap(),
+                    t["phase"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let row = |name: &str, nodes: &[&str], phase: &str| {
+            (
+                name.to_string(),
+                nodes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                phase.to_string(),
+            )
+        };
+        assert_eq!(
+            tasks,
+            [
+                row("a", &["a"], "Succeeded"),
+                row("b", &["b1", "b2"], "Pending"),
+                row("c", &["c"], "Pending"),
+            ]
+        );
+        let text = status_text(&wf, now);
+        assert!(text.contains("b     b1,b2        Pending    -"), "{text}");
+
+        // A task with a pod under a retry node (`b(0)`) is not listed twice.
+        let mut with_retry = wf.clone();
+        let status = with_retry.status.as_mut().unwrap();
+        let node: argo_model::NodeStatus = serde_json::from_value(serde_json::json!({
+            "id": "wf-2", "name": "wf.b(0)", "displayName": "b(0)", "type": "Pod",
+            "phase": "Running", "templateName": "kedro", "startedAt": "2024-01-01T00:00:05Z",
+            "inputs": {"parameters": [{"name": "kedro_nodes", "value": "b1,b2"}]}
+        }))
+        .unwrap();
+        status.nodes.insert("wf-2".into(), node);
+        let names: Vec<String> = every_task(&with_retry)
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        assert_eq!(names, ["a", "b(0)", "c"]);
+
+        // Once the workflow has ended, a task that never ran was omitted.
+        let mut failed = wf.clone();
+        failed.status.as_mut().unwrap().phase = Some("Failed".into());
+        let phases: Vec<String> = every_task(&failed).into_iter().map(|r| r.phase).collect();
+        assert_eq!(phases, ["Succeeded", "Omitted", "Omitted"]);
     }
 }

@@ -30,7 +30,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &SubmitArgs) -> Result<(), CliError
         size::refuse_if_too_large(&compiled.workflow, args.force)?;
     }
     let build = !(args.no_build || args.selection.image.is_some());
-    let docker = Docker::from_env();
+    let docker = Docker::from_env("--no-build");
     let commands = if build {
         build_commands(&compiled.config, &image)?
     } else {
@@ -66,10 +66,6 @@ pub(crate) fn run(global: &GlobalArgs, args: &SubmitArgs) -> Result<(), CliError
         };
     }
 
-    for command in &commands {
-        output::status(&format!("running: {}", command.display(&docker.program)));
-        docker.run(command, &loaded.root)?;
-    }
     let config = compiled.config;
     let workflow = compiled.workflow;
     cluster::block_on(async {
@@ -77,6 +73,23 @@ pub(crate) fn run(global: &GlobalArgs, args: &SubmitArgs) -> Result<(), CliError
         let mut options = SubmitOptions::default();
         if let Some(name) = name {
             options = options.name(name);
+        }
+        // Before anything is built or pushed: the cluster answers, Argo is installed, the
+        // namespace exists and this user may create this Workflow (a server-side dry run of the
+        // very create below: authentication, RBAC, the CRD's schema, a taken --name).
+        client
+            .submit(&workflow, &options.clone().dry_run(true))
+            .await
+            .map_err(cluster::failed(
+                "create the workflow (checked before building the image: nothing was built)",
+            ))?;
+        output::status(&format!(
+            "cluster ok: may create workflows in namespace {}",
+            client.namespace()
+        ));
+        for command in &commands {
+            output::status(&format!("running: {}", command.display(&docker.program)));
+            docker.run(command, &loaded.root)?;
         }
         let submitted = client
             .submit(&workflow, &options)

@@ -5,10 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::ImageRef;
-use crate::error::CliError;
-
-/// How many lines of docker's stderr an error keeps.
-const STDERR_TAIL: usize = 30;
+use crate::error::{CliError, ToolMessage};
 
 /// One docker invocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,19 +71,24 @@ fn shell_quote(arg: &str) -> String {
 pub(crate) struct Docker {
     /// The program (`docker`, or `$ARGO_KEDRO_DOCKER`).
     pub(crate) program: PathBuf,
+    /// The flag of the running command that skips the build, for the hint when docker is
+    /// missing.
+    pub(crate) skip_flag: &'static str,
 }
 
 impl Docker {
-    /// `$ARGO_KEDRO_DOCKER`, else `docker` on `PATH`.
-    pub(crate) fn from_env() -> Self {
+    /// `$ARGO_KEDRO_DOCKER`, else `docker` on `PATH`, for a command whose `skip_flag` skips the
+    /// build (`--no-build` for `submit`, `--no-rebuild` for `resubmit`).
+    pub(crate) fn from_env(skip_flag: &'static str) -> Self {
         let program = std::env::var_os("ARGO_KEDRO_DOCKER").filter(|p| !p.is_empty());
         Self {
             program: program.map_or_else(|| "docker".into(), PathBuf::from),
+            skip_flag,
         }
     }
 
-    /// Runs `command` in `dir`; its output goes to our stderr, and a failure
-    /// carries the command line and the tail of its stderr.
+    /// Runs `command` in `dir`; its output goes to our stderr as it runs, and a failure carries
+    /// the command line and the last line of its stderr.
     pub(crate) fn run(&self, command: &DockerCommand, dir: &Path) -> Result<(), CliError> {
         let shown = command.display(&self.program);
         let mut child = Command::new(&self.program)
@@ -98,20 +100,21 @@ impl Docker {
             .spawn()
             .map_err(|source| CliError::DockerNotRunnable {
                 command: shown.clone(),
+                skip_flag: self.skip_flag,
                 source,
             })?;
-        let mut tail = std::collections::VecDeque::with_capacity(STDERR_TAIL);
+        let mut last_line = None;
         if let Some(stderr) = child.stderr.take() {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 crate::output::status(&line);
-                if tail.len() == STDERR_TAIL {
-                    tail.pop_front();
+                if !line.trim().is_empty() {
+                    last_line = Some(line.trim().to_string());
                 }
-                tail.push_back(line);
             }
         }
         let status = child.wait().map_err(|source| CliError::DockerNotRunnable {
             command: shown.clone(),
+            skip_flag: self.skip_flag,
             source,
         })?;
         if status.success() {
@@ -120,7 +123,7 @@ impl Docker {
         Err(CliError::DockerFailed {
             command: shown,
             code: status.code(),
-            stderr: Vec::from(tail).join("\n"),
+            last_line: last_line.map(|message| ToolMessage { message }),
         })
     }
 }
@@ -167,7 +170,10 @@ mod tests {
         )
         .unwrap();
         std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let docker = Docker { program: stub };
+        let docker = Docker {
+            program: stub,
+            skip_flag: "--no-build",
+        };
         let err = docker
             .run(&DockerCommand::push(&image()), tmp.path())
             .unwrap_err();
@@ -175,11 +181,11 @@ mod tests {
             CliError::DockerFailed {
                 command,
                 code,
-                stderr,
+                last_line,
             } => {
                 assert!(command.ends_with("push reg/img:g123"), "{command}");
                 assert_eq!(code, Some(3));
-                assert_eq!(stderr, "denied: no push access");
+                assert_eq!(last_line.unwrap().message, "denied: no push access");
             }
             other => panic!("unexpected {other:?}"),
         }

@@ -6,6 +6,7 @@ use std::process::Command;
 
 /// Directories never part of the image's content.
 const SKIPPED: &[&str] = &[
+    ".argo-kedro",
     ".git",
     ".venv",
     "venv",
@@ -18,18 +19,34 @@ const SKIPPED: &[&str] = &[
 
 /// `g<commit12>` for a clean git work tree, `g<commit12>-d<digest8>` when it has
 /// uncommitted changes, `c<digest12>` outside git (a digest of the files).
-pub(crate) fn content_tag(project: &Path) -> String {
+///
+/// `.argo-kedro/` (the local runs) and `exclude` (files of the project this command writes, such
+/// as the manifest of `compile -o`, given relative to the project) are no part of the content:
+/// compiling twice into the project gives the same tag.
+pub(crate) fn content_tag(project: &Path, exclude: &[&Path]) -> String {
+    let mut pathspecs = vec![".".to_string(), ":(exclude).argo-kedro".to_string()];
+    pathspecs.extend(
+        exclude
+            .iter()
+            .map(|p| format!(":(exclude,literal){}", p.to_string_lossy())),
+    );
+    let with_paths = |args: &[&str]| -> Vec<String> {
+        let mut all: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
+        all.push("--".into());
+        all.extend(pathspecs.iter().cloned());
+        all
+    };
     match git(project, &["rev-parse", "HEAD"]) {
         Some(commit) => {
             let commit: String = commit.trim().chars().take(12).collect();
             let status = git(
                 project,
-                &["status", "--porcelain", "--untracked-files=all", "."],
+                &with_paths(&["status", "--porcelain", "--untracked-files=all"]),
             );
-            let diff = git(project, &["diff", "HEAD", "--", "."]);
+            let diff = git(project, &with_paths(&["diff", "HEAD"]));
             let untracked = git(
                 project,
-                &["ls-files", "--others", "--exclude-standard", "."],
+                &with_paths(&["ls-files", "--others", "--exclude-standard"]),
             );
             match (status, diff, untracked) {
                 (Some(status), Some(diff), Some(untracked)) if !status.trim().is_empty() => {
@@ -43,11 +60,11 @@ pub(crate) fn content_tag(project: &Path) -> String {
                 _ => format!("g{commit}"),
             }
         }
-        None => format!("c{:012x}", files_digest(project) >> 16),
+        None => format!("c{:012x}", files_digest(project, exclude) >> 16),
     }
 }
 
-fn git(dir: &Path, args: &[&str]) -> Option<String> {
+fn git<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> Option<String> {
     let out = Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -59,9 +76,10 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
 }
 
 /// A digest of every file's relative path and bytes, in sorted order.
-fn files_digest(root: &Path) -> u64 {
+fn files_digest(root: &Path, exclude: &[&Path]) -> u64 {
     let mut files = Vec::new();
     collect(root, root, &mut files);
+    files.retain(|f| !exclude.iter().any(|e| Path::new(f) == *e));
     files.sort();
     let mut bytes = Vec::new();
     for relative in files {
@@ -109,14 +127,20 @@ mod tests {
     fn outside_git_the_tag_follows_the_files() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("a.py"), "x = 1\n").unwrap();
-        let first = content_tag(tmp.path());
-        assert_eq!(first, content_tag(tmp.path()));
+        let first = content_tag(tmp.path(), &[]);
+        assert_eq!(first, content_tag(tmp.path(), &[]));
         assert!(first.starts_with('c') && first.len() == 13, "{first}");
         std::fs::create_dir(tmp.path().join("data")).unwrap();
         std::fs::write(tmp.path().join("data/out.csv"), "ignored").unwrap();
-        assert_eq!(first, content_tag(tmp.path()));
+        std::fs::create_dir_all(tmp.path().join(".argo-kedro/runs")).unwrap();
+        std::fs::write(tmp.path().join(".argo-kedro/runs/log"), "ignored").unwrap();
+        assert_eq!(first, content_tag(tmp.path(), &[]));
+        // The file the command writes (compile -o) is not content.
+        std::fs::write(tmp.path().join("wf.yaml"), "kind: Workflow").unwrap();
+        assert_eq!(first, content_tag(tmp.path(), &[Path::new("wf.yaml")]));
+        assert_ne!(first, content_tag(tmp.path(), &[]));
         std::fs::write(tmp.path().join("a.py"), "x = 2\n").unwrap();
-        assert_ne!(first, content_tag(tmp.path()));
+        assert_ne!(first, content_tag(tmp.path(), &[Path::new("wf.yaml")]));
     }
 
     #[test]
@@ -138,13 +162,20 @@ mod tests {
                 "init",
             ],
         );
-        let clean = content_tag(dir);
+        let clean = content_tag(dir, &[]);
         assert!(clean.starts_with('g') && clean.len() == 13, "{clean}");
+        // Local runs and the written manifest (untracked) leave the tag alone.
+        std::fs::create_dir_all(dir.join(".argo-kedro/runs")).unwrap();
+        std::fs::write(dir.join(".argo-kedro/runs/log"), "x").unwrap();
+        std::fs::create_dir(dir.join("out")).unwrap();
+        std::fs::write(dir.join("out/wf.yaml"), "kind: Workflow").unwrap();
+        assert_eq!(clean, content_tag(dir, &[Path::new("out/wf.yaml")]));
+        assert_ne!(clean, content_tag(dir, &[]));
         std::fs::write(dir.join("a.py"), "x = 2\n").unwrap();
-        let dirty = content_tag(dir);
+        let dirty = content_tag(dir, &[Path::new("out/wf.yaml")]);
         assert!(dirty.starts_with(&clean) && dirty.contains("-d"), "{dirty}");
-        assert_eq!(dirty, content_tag(dir));
+        assert_eq!(dirty, content_tag(dir, &[Path::new("out/wf.yaml")]));
         std::fs::write(dir.join("a.py"), "x = 3\n").unwrap();
-        assert_ne!(dirty, content_tag(dir));
+        assert_ne!(dirty, content_tag(dir, &[Path::new("out/wf.yaml")]));
     }
 }

@@ -91,7 +91,7 @@ pub enum LowerError {
         reason: &'static str,
     },
     /// The manifest fails strict lint or the JSON Schema; the compiler emits nothing.
-    #[error("the compiled manifest fails validation ({} finding(s)): {}", findings.len(), findings_text(findings))]
+    #[error("the compiled manifest fails validation ({}): {}", crate::suggest::count(findings.len(), "finding", "findings"), findings_text(findings))]
     Invalid {
         /// The findings.
         findings: Vec<argo_model::lint::Finding>,

@@ -114,8 +114,9 @@ pub enum PlanError {
     },
     /// Datasets that would be `MemoryDataset`s in the env but cross task boundaries.
     #[error(
-        "{} dataset(s) would be MemoryDatasets in Kedro env `{env}` but cross task boundaries: {}",
-        crossings.len(),
+        "{} in Kedro env `{env}` but {} task boundaries: {}",
+        crate::suggest::count(crossings.len(), "dataset would be a MemoryDataset", "datasets would be MemoryDatasets"),
+        if crossings.len() == 1 { "crosses" } else { "cross" },
         crossing_text(crossings)
     )]
     MemoryCrossing {

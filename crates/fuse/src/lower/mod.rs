@@ -11,17 +11,21 @@
 //!   declares the inputs `pipeline`, `environment`, `kedro_nodes`, `memory_datasets` (defaults
 //!   from the workflow parameters), so custom templates written for argo-kedro 0.1.41 resolve
 //!   `{{inputs.parameters.pipeline}}` and friends;
+//! - each task runs `kedro run --pipelines P --nodes ... --env E` (`--pipeline P` for a project
+//!   on a Kedro without `--pipelines`: [`pipeline_option`]);
 //! - no random suffix: `generateName` unless a name is given.
 //!
 //! [`lower`] checks its result with `argo_model::lint` (strict) and the JSON Schema, and fails
 //! rather than return a manifest with findings.
 
 mod safe;
+mod kedro_run;
 mod template;
 #[cfg(test)]
 mod tests;
 
 pub use safe::escape_k8s;
+pub use kedro_run::{PIPELINES_OPTION_SINCE, pipeline_option};
 
 use argo_model::schema::TaskCheck;
 use argo_model::{Arguments, DagTask, DagTemplate, Parameter, Template, TextFormat, Workflow};

@@ -107,6 +107,7 @@ pub(super) fn templates(
             image,
             has_params,
             &outputs,
+            super::pipeline_option(&plan.kedro_version),
         )?);
     }
     Ok(TemplateSet {
@@ -328,6 +329,7 @@ fn worker(
     image: &str,
     has_params: bool,
     init_outputs: &[String],
+    pipeline_option: &str,
 ) -> Result<Template, LowerError> {
     let mut inputs = vec![
         input("pipeline", Some("{{workflow.parameters.pipeline}}")),
@@ -365,7 +367,7 @@ fn worker(
     } else {
         let mut args: Vec<String> = [
             "run",
-            "--pipelines",
+            pipeline_option,
             "{{inputs.parameters.pipeline}}",
             "--nodes",
             "{{inputs.parameters.kedro_nodes}}",

@@ -375,3 +375,37 @@ mod injection {
         }
     }
 }
+
+/// The pods' `kedro run` names the pipeline with the option the project's Kedro has: Kedro 1.0
+/// and 1.1 only know `--pipeline` (`No such option: --pipelines`), 1.2 added `--pipelines`
+/// (Kedro's `kedro/framework/cli/project.py`).
+#[test]
+fn kedro_run_uses_the_pipeline_option_of_the_projects_kedro() {
+    let worker_args = |kedro_version: &str| -> Vec<String> {
+        let mut ir = fused().json(&config_json(json!({})));
+        ir["project"]["kedro_version"] = json!(kedro_version);
+        let project = kedro_graph::Project::from_json(&ir.to_string()).expect("valid IR");
+        let wf = compile(&project, &CompileOptions::default())
+            .expect("compiles")
+            .workflow;
+        let args: Vec<Vec<String>> = wf
+            .spec
+            .templates
+            .iter()
+            .filter_map(|t| t.container.as_ref())
+            .map(|c| c.args.clone().unwrap_or_default())
+            .collect();
+        assert!(!args.is_empty());
+        assert!(args.iter().all(|a| *a == args[0]), "{args:?}");
+        args[0].clone()
+    };
+    let old = worker_args("1.0.0");
+    assert_eq!(
+        old[..3],
+        ["run", "--pipeline", "{{inputs.parameters.pipeline}}"]
+    );
+    assert!(!old.iter().any(|a| a == "--pipelines"), "{old:?}");
+    assert_eq!(worker_args("1.1.1")[1], "--pipeline");
+    assert_eq!(worker_args("1.2.0")[1], "--pipelines");
+    assert_eq!(worker_args("1.7.0")[1], "--pipelines");
+}

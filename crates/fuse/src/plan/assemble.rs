@@ -110,6 +110,7 @@ pub(super) fn assemble(
         project: project.info().package_name.clone(),
         pipeline: graph.name().clone(),
         env: project.info().env.clone(),
+        kedro_version: project.info().kedro_version.clone(),
         init_tasks,
         tasks,
         edges: edge_list

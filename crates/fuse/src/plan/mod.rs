@@ -211,6 +211,10 @@ pub struct Plan {
     pub pipeline: PipelineName,
     /// The Kedro env the facts were read for (and the pods run with).
     pub env: String,
+    /// The project's Kedro version (the IR's): it decides the options of the pods' `kedro run`
+    /// ([`crate::lower::pipeline_option`]).
+    #[serde(skip)]
+    pub kedro_version: String,
     /// Init-template tasks, in `init_templates` order.
     pub init_tasks: Vec<InitTask>,
     /// The tasks, in a topological order.

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::Plan;
+use crate::suggest::count;
 
 impl Plan {
     /// A human-readable listing: tasks with their nodes, resources, memory datasets and
@@ -11,11 +12,11 @@ impl Plan {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "pipeline `{}` of `{}` (env `{}`): {} task(s)",
+            "pipeline `{}` of `{}` (env `{}`): {}",
             self.pipeline,
             self.project,
             self.env,
-            self.tasks.len()
+            count(self.tasks.len(), "task", "tasks")
         );
         for i in &self.init_tasks {
             let _ = writeln!(
@@ -87,7 +88,11 @@ impl Plan {
                 s,
                 "  {}[\"{}\"]",
                 t.name,
-                esc_mermaid(&format!("{} ({} nodes)", t.label(), t.nodes.len()))
+                esc_mermaid(&format!(
+                    "{} ({})",
+                    t.label(),
+                    count(t.nodes.len(), "node", "nodes")
+                ))
             );
         }
         for e in &self.edges {
@@ -116,10 +121,10 @@ impl Plan {
         for t in &self.tasks {
             let _ = writeln!(
                 s,
-                "  \"{}\" [label=\"{}\\n{} node(s), {}\"];",
+                "  \"{}\" [label=\"{}\\n{}, {}\"];",
                 t.name,
                 esc(&t.label()),
-                t.nodes.len(),
+                count(t.nodes.len(), "node", "nodes"),
                 esc(t.machine_type.as_str())
             );
         }

@@ -265,7 +265,7 @@ fn renderings() {
         .node("b", &["x"], &["y"], none());
     let plan = plan(&f.project(), &config(none()), &PlanOptions::default()).expect("plans");
     insta::assert_snapshot!(plan.to_text(), @"
-    pipeline `__default__` of `demo` (env `cloud`): 2 task(s)
+    pipeline `__default__` of `demo` (env `cloud`): 2 tasks
     task a [a] machine `default` (16 GiB, 4 cpu, 0 gpu, 10 GiB scratch), template `kedro`
       nodes: a
     task b [b] machine `default` (16 GiB, 4 cpu, 0 gpu, 10 GiB scratch), template `kedro`
@@ -274,16 +274,16 @@ fn renderings() {
     ");
     insta::assert_snapshot!(plan.to_mermaid(), @r#"
     flowchart TD
-      a["a (1 nodes)"]
-      b["b (1 nodes)"]
+      a["a (1 node)"]
+      b["b (1 node)"]
       a -->|"x"| b
     "#);
     insta::assert_snapshot!(plan.to_dot(), @r#"
     digraph plan {
       rankdir=TB;
       node [shape=box];
-      "a" [label="a\n1 node(s), default"];
-      "b" [label="b\n1 node(s), default"];
+      "a" [label="a\n1 node, default"];
+      "b" [label="b\n1 node, default"];
       "a" -> "b" [label="x"];
     }
     "#);

@@ -73,8 +73,8 @@ pub(super) fn progress(event: &Event, plan: &argo_local::Plan, done: &mut usize,
                 .as_ref()
                 .map_or_else(|| "cancelled".to_string(), |t| format!("{t} failed"));
             output::progress(&format!(
-                "stopping: {why}; waiting for {} running task(s)",
-                running.len()
+                "stopping: {why}; waiting for {}",
+                output::count(running.len(), "running task", "running tasks")
             ));
         }
         _ => {}
