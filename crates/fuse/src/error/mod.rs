@@ -7,7 +7,7 @@ mod plan;
 
 pub use config::{ConfigError, InvalidArgoName, InvalidName};
 pub use lower::LowerError;
-pub use plan::{CycleStep, PlanError};
+pub use plan::{CycleStep, PlanError, UnknownGroupBy};
 
 use crate::suggest;
 
