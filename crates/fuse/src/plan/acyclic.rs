@@ -15,11 +15,14 @@ const HOLE: usize = usize::MAX;
 /// The quotient graph of the units under a partition, with a topological order of its parts.
 pub(super) struct Quotient {
     part: Partition,
-    /// Per representative: successor units (any member; resolved with `find`), deduplicated at
-    /// each merge.
+    /// Per representative: successor units (any member; resolved with `find`, so entries may
+    /// repeat or point into the part itself).
     succ: Vec<Vec<usize>>,
     /// Per representative: predecessor units, likewise.
     pred: Vec<Vec<usize>>,
+    /// Per representative: the length of `succ` / `pred` when last compacted.
+    clean_succ: Vec<usize>,
+    clean_pred: Vec<usize>,
     /// Per representative: its place in `order`.
     pos: Vec<usize>,
     /// The topological order of the parts: representatives, and holes.
@@ -50,6 +53,8 @@ impl Quotient {
         }
         Self {
             part: Partition::new(n),
+            clean_succ: succ.iter().map(Vec::len).collect(),
+            clean_pred: pred.iter().map(Vec::len).collect(),
             succ,
             pred,
             pos,
@@ -63,24 +68,6 @@ impl Quotient {
     /// The representative of `u`'s part.
     pub(super) fn find(&mut self, u: usize) -> usize {
         self.part.find(u)
-    }
-
-    /// The distinct parts right after (`forward`) or before `rep`'s part.
-    pub(super) fn neighbours(&mut self, rep: usize, forward: bool) -> Vec<usize> {
-        let rep = self.find(rep);
-        let list = if forward {
-            self.succ[rep].clone()
-        } else {
-            self.pred[rep].clone()
-        };
-        let mut out: Vec<usize> = list
-            .into_iter()
-            .map(|u| self.part.find(u))
-            .filter(|&r| r != rep)
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
     }
 
     /// Merges the parts of `a` and `b` unless that makes the quotient cyclic; then returns
@@ -165,25 +152,38 @@ impl Quotient {
         for slot in &mut self.order[at..=hi] {
             *slot = HOLE;
         }
-        // The merged part's neighbours: both lists, resolved, without itself or repeats.
+        // The merged part's neighbours: the shorter list appended to the longer; compacted
+        // (resolved, without itself or repeats) when stale entries make up half of it, so that
+        // the work stays proportional to the edges, amortised.
         for forward_list in [true, false] {
-            let (mine, theirs) = if forward_list {
-                (std::mem::take(&mut self.succ[m]), std::mem::take(&mut self.succ[other]))
+            let lists = if forward_list {
+                &mut self.succ
             } else {
-                (std::mem::take(&mut self.pred[m]), std::mem::take(&mut self.pred[other]))
+                &mut self.pred
             };
-            let mut merged: Vec<usize> = mine
-                .into_iter()
-                .chain(theirs)
-                .map(|u| self.part.find(u))
-                .filter(|&r| r != m)
-                .collect();
-            merged.sort_unstable();
-            merged.dedup();
-            if forward_list {
-                self.succ[m] = merged;
+            let (a, b) = (std::mem::take(&mut lists[m]), std::mem::take(&mut lists[other]));
+            let (mut long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+            long.extend(short);
+            let clean = if forward_list {
+                &mut self.clean_succ
             } else {
-                self.pred[m] = merged;
+                &mut self.clean_pred
+            };
+            if long.len() > 2 * clean[m].max(clean[other]) + 8 {
+                for u in &mut long {
+                    *u = self.part.find(*u);
+                }
+                long.retain(|&r| r != m);
+                long.sort_unstable();
+                long.dedup();
+                clean[m] = long.len();
+            } else {
+                clean[m] = clean[m].max(clean[other]);
+            }
+            if forward_list {
+                self.succ[m] = long;
+            } else {
+                self.pred[m] = long;
             }
         }
     }
@@ -234,6 +234,5 @@ mod tests {
         assert_eq!(q.try_merge(1, 4), Err(2));
         assert_eq!(q.try_merge(2, 4), Ok(()));
         assert!(consistent(&mut q, &edges));
-        assert_eq!(q.neighbours(0, true), vec![1, 2]);
     }
 }
