@@ -250,7 +250,7 @@ impl CliError {
             CliError::DockerNotRunnable { .. } => vec![
                 "install the docker client (with buildx), set ARGO_KEDRO_DOCKER to it, or pass --no-build".into(),
             ],
-            CliError::Compile(err) => err.hints(),
+            CliError::Compile(err) => compile_hints(err),
             CliError::Cluster { source, .. } => crate::cluster::hints(source),
             CliError::InvalidName { .. } => vec![
                 "names are lowercase letters, digits and '-', starting and ending with a letter or digit".into(),
@@ -298,4 +298,31 @@ impl CliError {
             _ => Vec::new(),
         }
     }
+}
+
+/// The library's hints for a failed compile, and the command-line options that help.
+fn compile_hints(err: &argo_fuse::FuseError) -> Vec<String> {
+    use argo_fuse::PlanError;
+    let mut hints = err.hints();
+    let argo_fuse::FuseError::Plan(plan) = err else {
+        return hints;
+    };
+    match plan {
+        PlanError::MemoryCrossing { .. } => hints.push(
+            "`--group-by memory` merges the tasks of a MemoryDataset's writer and readers where it can"
+                .into(),
+        ),
+        PlanError::UnknownFilterNode { .. } | PlanError::EmptySelection { .. } => hints.push(
+            "`argo-kedro plan` without --nodes, --from-nodes, --to-nodes or --tags lists every node"
+                .into(),
+        ),
+        PlanError::UnknownFilterTag { .. } => hints.push(
+            "`argo-kedro export --format json` lists every node with its tags".into(),
+        ),
+        PlanError::GroupTags { .. } | PlanError::GroupTagsConflict { .. } => hints.push(
+            "give each node (and all members of a FusedPipeline) at most one `group.<name>` tag, or choose another --group-by".into(),
+        ),
+        _ => {}
+    }
+    hints
 }

@@ -15,6 +15,9 @@ pub(crate) struct ExportRequest<'a> {
     pub(crate) env: &'a str,
     /// One pipeline, or all of them.
     pub(crate) pipeline: Option<&'a str>,
+    /// Kedro's node filters, `(option, comma-separated values)`: `nodes`, `from-nodes`,
+    /// `to-nodes`, `tags`.
+    pub(crate) filter: &'a [(&'a str, String)],
 }
 
 /// Runs the exporter and returns its stdout (the IR JSON). Its stderr is shown
@@ -31,6 +34,10 @@ pub(crate) fn export(
         .env("KEDRO_DISABLE_TELEMETRY", "1");
     if let Some(pipeline) = request.pipeline {
         command.args(["--pipeline", pipeline]);
+    }
+    // `--option=VALUE`: a value that starts with `-` stays a value.
+    for (option, values) in request.filter {
+        command.arg(format!("--{option}={values}"));
     }
     let out = command
         .output()

@@ -196,23 +196,14 @@ fn by_key(
     for (key, list) in subs {
         let all: Vec<usize> = list.iter().flat_map(|s| parts[s].0.clone()).collect();
         let group = format!("{what} `{key}`");
-        let machine_types: BTreeSet<&MachineTypeName> = list.iter().map(|s| s.1).collect();
-        if machine_types.len() > 1 {
+        let reason = SplitReason::settings(
+            list.iter().map(|s| s.1.clone()),
+            list.iter().map(|s| s.2.clone()),
+        );
+        if let Some(reason) = reason {
             splits.push(RawSplit {
                 group: group.clone(),
-                reason: SplitReason::MachineTypes {
-                    machine_types: machine_types.into_iter().cloned().collect(),
-                },
-                parts: all.clone(),
-            });
-        }
-        let templates: BTreeSet<&TemplateName> = list.iter().map(|s| s.2).collect();
-        if templates.len() > 1 {
-            splits.push(RawSplit {
-                group: group.clone(),
-                reason: SplitReason::Templates {
-                    templates: templates.into_iter().cloned().collect(),
-                },
+                reason,
                 parts: all,
             });
         }
@@ -254,22 +245,19 @@ fn chains(
         let b = only_succ[a];
         let (ua, ub) = (&input.units[a], &input.units[b]);
         let group = format!("chain {} -> {}", ua.origin, ub.origin);
-        let reason = if ua.machine_type != ub.machine_type {
-            let mut machine_types = vec![ua.machine_type.clone(), ub.machine_type.clone()];
-            machine_types.sort();
-            SplitReason::MachineTypes { machine_types }
-        } else if ua.template != ub.template {
-            let mut templates = vec![ua.template.clone(), ub.template.clone()];
-            templates.sort();
-            SplitReason::Templates { templates }
-        } else {
-            match q.try_merge(a, b) {
+        let settings = SplitReason::settings(
+            [ua.machine_type.clone(), ub.machine_type.clone()],
+            [ua.template.clone(), ub.template.clone()],
+        );
+        let reason = match settings {
+            Some(reason) => reason,
+            None => match q.try_merge(a, b) {
                 Ok(()) => continue,
                 // A chain link has no other path between its ends; kept for safety.
                 Err(via) => SplitReason::Cycle {
                     through: input.units[via].origin.clone(),
                 },
-            }
+            },
         };
         splits.push(RawSplit {
             group,

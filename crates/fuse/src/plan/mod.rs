@@ -293,14 +293,11 @@ pub struct Merge {
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SplitReason {
-    /// Its units run on different machine types (sorted).
-    MachineTypes {
-        /// The machine types.
+    /// Its units run on different machine types or in different templates.
+    Settings {
+        /// The machine types (sorted) when they differ, else empty.
         machine_types: Vec<MachineTypeName>,
-    },
-    /// Its units run in different templates (sorted).
-    Templates {
-        /// The templates.
+        /// The templates (sorted) when they differ, else empty.
         templates: Vec<TemplateName>,
     },
     /// One task would make the task graph cyclic: a path leaves the group and comes back.
@@ -308,6 +305,26 @@ pub enum SplitReason {
         /// A group or node on such a path.
         through: Origin,
     },
+}
+
+impl SplitReason {
+    /// The reason for units of `machine_types` and `templates` (each with repeats, any order):
+    /// `None` when both agree.
+    pub(super) fn settings(
+        machine_types: impl IntoIterator<Item = MachineTypeName>,
+        templates: impl IntoIterator<Item = TemplateName>,
+    ) -> Option<Self> {
+        fn distinct<T: Ord>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+            let set: std::collections::BTreeSet<T> = items.into_iter().collect();
+            if set.len() > 1 { set.into_iter().collect() } else { Vec::new() }
+        }
+        let machine_types = distinct(machine_types);
+        let templates = distinct(templates);
+        (!machine_types.is_empty() || !templates.is_empty()).then_some(Self::Settings {
+            machine_types,
+            templates,
+        })
+    }
 }
 
 impl std::fmt::Display for SplitReason {
@@ -320,16 +337,25 @@ impl std::fmt::Display for SplitReason {
                 .join(", ")
         };
         match self {
-            Self::MachineTypes { machine_types } => write!(
-                f,
-                "by machine type ({})",
-                list(machine_types.iter().map(MachineTypeName::as_str).collect())
-            ),
-            Self::Templates { templates } => write!(
-                f,
-                "by template ({})",
-                list(templates.iter().map(TemplateName::as_str).collect())
-            ),
+            Self::Settings {
+                machine_types,
+                templates,
+            } => {
+                let mut parts = Vec::new();
+                if !machine_types.is_empty() {
+                    parts.push(format!(
+                        "machine type ({})",
+                        list(machine_types.iter().map(MachineTypeName::as_str).collect())
+                    ));
+                }
+                if !templates.is_empty() {
+                    parts.push(format!(
+                        "template ({})",
+                        list(templates.iter().map(TemplateName::as_str).collect())
+                    ));
+                }
+                write!(f, "by {}", parts.join(" and "))
+            }
             Self::Cycle { through } => {
                 write!(f, "to keep the task graph acyclic (a path runs through {through})")
             }

@@ -207,8 +207,11 @@ fn strategies_never_merge_across_machine_types_or_templates() {
     let plan = plan(&f.project(), &c, &by(GroupBy::Namespace)).expect("plans");
     assert_eq!(plan.tasks.len(), 2);
     assert!(
-        matches!(&plan.splits[0].reason, SplitReason::Templates { templates } if templates.len() == 2)
+        matches!(&plan.splits[0].reason, SplitReason::Settings { machine_types, templates } if machine_types.is_empty() && templates.len() == 2),
+        "{:?}",
+        plan.splits
     );
+    assert_eq!(plan.splits[0].reason.to_string(), "by template (`kedro`, `neo4j`)");
 }
 
 #[test]
