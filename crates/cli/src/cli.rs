@@ -216,20 +216,41 @@ pub(crate) struct CompileSelection {
     #[arg(long, value_enum, value_name = "STRATEGY")]
     pub(crate) group_by: Option<GroupByArg>,
     /// Run only these Kedro nodes (comma-separated, as `kedro run --nodes`).
-    #[arg(long, value_name = "NODE,...", help_heading = "Partial runs (Kedro's filters)")]
+    #[arg(
+        long,
+        value_name = "NODE,...",
+        help_heading = "Partial runs (Kedro's filters)"
+    )]
     pub(crate) nodes: Vec<String>,
     /// Run these nodes and every node downstream of them (as `kedro run --from-nodes`).
-    #[arg(long, value_name = "NODE,...", help_heading = "Partial runs (Kedro's filters)")]
+    #[arg(
+        long,
+        value_name = "NODE,...",
+        help_heading = "Partial runs (Kedro's filters)"
+    )]
     pub(crate) from_nodes: Vec<String>,
     /// Run these nodes and every node upstream of them (as `kedro run --to-nodes`).
-    #[arg(long, value_name = "NODE,...", help_heading = "Partial runs (Kedro's filters)")]
+    #[arg(
+        long,
+        value_name = "NODE,...",
+        help_heading = "Partial runs (Kedro's filters)"
+    )]
     pub(crate) to_nodes: Vec<String>,
     /// Run only the nodes with any of these tags (as `kedro run --tags`).
-    #[arg(long, value_name = "TAG,...", help_heading = "Partial runs (Kedro's filters)")]
+    #[arg(
+        long,
+        value_name = "TAG,...",
+        help_heading = "Partial runs (Kedro's filters)"
+    )]
     pub(crate) tags: Vec<String>,
     /// Deprecated: `--memory-crossing fuse` is `--group-by memory`; `error` is the rule of
     /// every strategy.
-    #[arg(long = "memory-crossing", value_enum, hide = true, conflicts_with = "group_by")]
+    #[arg(
+        long = "memory-crossing",
+        value_enum,
+        hide = true,
+        conflicts_with = "group_by"
+    )]
     pub(crate) memory_crossing: Option<MemoryCrossingArg>,
 }
 
@@ -263,7 +284,7 @@ impl CompileSelection {
 /// `--group-by`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum GroupByArg {
-    /// One task per node and per FusedPipeline (the default).
+    /// One task per node and per `FusedPipeline` (the default).
     None,
     /// One task per top-level namespace (Kedro's `group_nodes_by("namespace")`).
     Namespace,

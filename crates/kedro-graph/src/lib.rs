@@ -74,7 +74,8 @@ pub use graph::{
 };
 #[doc(inline)]
 pub use ir::{
-    DatasetFacts, DatasetKind, FORMAT, Filter, Group, Node, Pipeline, ProjectInfo, Selection, VERSION,
+    DatasetFacts, DatasetKind, FORMAT, Filter, Group, Node, Pipeline, ProjectInfo, Selection,
+    VERSION,
 };
 #[doc(inline)]
 pub use names::{

@@ -363,8 +363,8 @@ mod tests {
         let selection = p.selection().expect("kept");
         assert_eq!(selection.pipeline.as_str(), "data_science");
         assert_eq!(selection.filter.to_options(), "--nodes=n --tags=t");
-        let again = Project::from_json(&serde_json::to_string(&p).expect("serialize"))
-            .expect("reparse");
+        let again =
+            Project::from_json(&serde_json::to_string(&p).expect("serialize")).expect("reparse");
         assert_eq!(again, p);
         let bad = with.replace("\"tags\": [\"t\"]", "\"tag\": [\"t\"]");
         match Project::from_json(&bad) {

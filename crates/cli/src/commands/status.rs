@@ -342,7 +342,10 @@ status:
             "--from-nodes=split --tags=a"
         );
         assert!(status_json(&full, now)["filter"].is_null());
-        let both = list_text(&[partial, full.clone()], now);
+        let both: Vec<Workflow> = std::iter::once(partial)
+            .chain(std::iter::once(full.clone()))
+            .collect();
+        let both = list_text(&both, now);
         let lines: Vec<&str> = both.lines().collect();
         assert_eq!(
             lines[0].split_whitespace().collect::<Vec<_>>(),
@@ -350,7 +353,7 @@ status:
         );
         assert!(lines[1].ends_with("--from-nodes=split --tags=a"), "{both}");
         assert!(lines[2].ends_with(" -"), "{both}");
-        let only_full = list_text(&[full], now);
+        let only_full = list_text(std::slice::from_ref(&full), now);
         assert!(!only_full.contains("FILTER"), "{only_full}");
     }
 }

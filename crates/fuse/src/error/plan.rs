@@ -243,9 +243,9 @@ impl PlanError {
                 dataset,
                 writer,
                 ..
-            } => vec![
-                format!("select `{writer}` too, or catalog `{dataset}` in conf/{env}/catalog.yml so that it is persisted"),
-            ],
+            } => vec![format!(
+                "select `{writer}` too, or catalog `{dataset}` in conf/{env}/catalog.yml so that it is persisted"
+            )],
             Self::UnknownFilterNode { .. } => vec![
                 "names are the full Kedro node names (with their namespace), as the plan lists them"
                     .to_owned(),

@@ -209,12 +209,7 @@ fn build(plan: &Plan, config: &Config, options: &LowerOptions) -> Result<Workflo
 
     let mut wf = match &options.workflow_name {
         Some(name) => Workflow::new(names::workflow_name(name)),
-        None => Workflow::with_generate_name(names::generate_name(&format!(
-            "{}-{}{}",
-            plan.project,
-            plan.pipeline,
-            if plan.partial.is_some() { "-partial" } else { "" }
-        ))),
+        None => Workflow::with_generate_name(generate_name(plan)),
     };
     wf.metadata.namespace = Some(config.namespace.clone());
     let (labels, annotations) = metadata(plan, config);
@@ -257,6 +252,16 @@ fn build(plan: &Plan, config: &Config, options: &LowerOptions) -> Result<Workflo
     });
     spec.templates.extend(set.templates);
     Ok(wf)
+}
+
+/// The workflow's `generateName`: project and pipeline, and `-partial` for a partial run.
+fn generate_name(plan: &Plan) -> String {
+    let partial = if plan.partial.is_some() {
+        "-partial"
+    } else {
+        ""
+    };
+    names::generate_name(&format!("{}-{}{partial}", plan.project, plan.pipeline))
 }
 
 // The checks of [`check`] in two parts, so that the second can run while the workflow is

@@ -283,23 +283,26 @@ fn a_partial_run_is_named_and_labelled_as_such() {
     let options = CompileOptions::default().group_by(crate::GroupBy::Chains);
     let compiled = compile(&project, &options).expect("compiles");
     let meta = &compiled.workflow.metadata;
-    assert_eq!(
-        meta.generate_name.as_deref(),
-        Some("demo-default-partial-")
-    );
+    assert_eq!(meta.generate_name.as_deref(), Some("demo-default-partial-"));
     let labels = meta.labels.as_ref().expect("labels");
     assert_eq!(labels["argo-kedro.io/partial"], "true");
     assert_eq!(labels["argo-kedro.io/filter"], "from-nodes-clean_node");
     assert_eq!(labels["argo-kedro.io/grouping"], "chains");
     let annotations = meta.annotations.as_ref().expect("annotations");
-    assert_eq!(annotations["argo-kedro.io/filter"], "--from-nodes=clean_node");
+    assert_eq!(
+        annotations["argo-kedro.io/filter"],
+        "--from-nodes=clean_node"
+    );
     // The fused group the filter cuts runs whole, with its memory dataset.
     let plan = &compiled.plan;
     assert_eq!(plan.node_count(), 4);
     assert_eq!(plan.partial.as_ref().map(|p| p.selected), Some(2));
     // Without a selection: no partial labels, the name of a full run.
-    let full = compile(&f.project_with(config_json(json!({}))), &CompileOptions::default())
-        .expect("compiles");
+    let full = compile(
+        &f.project_with(config_json(json!({}))),
+        &CompileOptions::default(),
+    )
+    .expect("compiles");
     let labels = full.workflow.metadata.labels.expect("labels");
     assert!(!labels.contains_key("argo-kedro.io/partial"));
     assert!(!labels.contains_key("argo-kedro.io/grouping"));

@@ -36,7 +36,11 @@ pub(super) struct Quotient {
 impl Quotient {
     /// The quotient of the units `0..n` with edges `edges` (unit pairs, any order, repeats
     /// allowed) and `topo`, a topological order of all units.
-    pub(super) fn new(n: usize, edges: impl Iterator<Item = (usize, usize)>, topo: &[usize]) -> Self {
+    pub(super) fn new(
+        n: usize,
+        edges: impl Iterator<Item = (usize, usize)>,
+        topo: &[usize],
+    ) -> Self {
         let mut succ = vec![Vec::new(); n];
         let mut pred = vec![Vec::new(); n];
         for (a, b) in edges {
@@ -77,7 +81,11 @@ impl Quotient {
         if a == b {
             return Ok(());
         }
-        let (p, q) = if self.pos[a] < self.pos[b] { (a, b) } else { (b, a) };
+        let (p, q) = if self.pos[a] < self.pos[b] {
+            (a, b)
+        } else {
+            (b, a)
+        };
         // Search from the side with fewer neighbours: forward from `p` or backward from `q`.
         let forward = self.succ[p].len() <= self.pred[q].len();
         self.epoch = self.epoch.wrapping_add(1);
@@ -100,7 +108,11 @@ impl Quotient {
         let mut stack: Vec<usize> = vec![start];
         self.via[start] = start;
         while let Some(x) = stack.pop() {
-            let next = if forward { &self.succ[x] } else { &self.pred[x] };
+            let next = if forward {
+                &self.succ[x]
+            } else {
+                &self.pred[x]
+            };
             for &u in next {
                 let r = self.part.find(u);
                 if r == target {
@@ -121,13 +133,14 @@ impl Quotient {
         None
     }
 
-    /// Unites `p` and `q` and reorders the stretch between them: forward, the parts reachable
-    /// from `p` (marked) go after the merged part; backward, the parts that reach `q` go before.
-    fn reorder(&mut self, p: usize, q: usize, forward: bool) {
-        let (lo, hi) = (self.pos[p], self.pos[q]);
-        self.part.union(p, q);
-        let m = self.part.find(p);
-        let other = if m == p { q } else { p };
+    /// Unites `early` and `late` and reorders the stretch between them: forward, the parts
+    /// reachable from `early` (marked) go after the merged part; backward, the parts that reach
+    /// `late` go before.
+    fn reorder(&mut self, early: usize, late: usize, forward: bool) {
+        let (lo, hi) = (self.pos[early], self.pos[late]);
+        self.part.union(early, late);
+        let merged = self.part.find(early);
+        let other = if merged == early { late } else { early };
         let mut before: Vec<usize> = Vec::new();
         let mut after: Vec<usize> = Vec::new();
         for i in lo + 1..hi {
@@ -144,7 +157,11 @@ impl Quotient {
             }
         }
         let mut at = lo;
-        for r in before.into_iter().chain(std::iter::once(m)).chain(after) {
+        for r in before
+            .into_iter()
+            .chain(std::iter::once(merged))
+            .chain(after)
+        {
             self.order[at] = r;
             self.pos[r] = at;
             at += 1;
@@ -161,7 +178,10 @@ impl Quotient {
             } else {
                 &mut self.pred
             };
-            let (a, b) = (std::mem::take(&mut lists[m]), std::mem::take(&mut lists[other]));
+            let (a, b) = (
+                std::mem::take(&mut lists[merged]),
+                std::mem::take(&mut lists[other]),
+            );
             let (mut long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
             long.extend(short);
             let clean = if forward_list {
@@ -169,21 +189,21 @@ impl Quotient {
             } else {
                 &mut self.clean_pred
             };
-            if long.len() > 2 * clean[m].max(clean[other]) + 8 {
+            if long.len() > 2 * clean[merged].max(clean[other]) + 8 {
                 for u in &mut long {
                     *u = self.part.find(*u);
                 }
-                long.retain(|&r| r != m);
+                long.retain(|&r| r != merged);
                 long.sort_unstable();
                 long.dedup();
-                clean[m] = long.len();
+                clean[merged] = long.len();
             } else {
-                clean[m] = clean[m].max(clean[other]);
+                clean[merged] = clean[merged].max(clean[other]);
             }
             if forward_list {
-                self.succ[m] = long;
+                self.succ[merged] = long;
             } else {
-                self.pred[m] = long;
+                self.pred[merged] = long;
             }
         }
     }

@@ -60,7 +60,13 @@ pub(super) fn assemble(
     }
     let task_keys: Vec<Option<String>> = unit_lists
         .iter()
-        .map(|us| if us.len() > 1 { keys[us[0]].clone() } else { None })
+        .map(|us| {
+            if us.len() > 1 {
+                keys[us[0]].clone()
+            } else {
+                None
+            }
+        })
         .collect();
     let all_names = allocate_names(config, units, &unit_lists, &task_keys);
     let (task_names, init_names) = all_names.split_at(order.len());
@@ -109,7 +115,32 @@ pub(super) fn assemble(
             }
         })
         .collect();
-    let init_tasks = config
+    Plan {
+        project: project.info().package_name.clone(),
+        pipeline: graph.name().clone(),
+        env: project.info().env.clone(),
+        init_tasks: init_tasks(config, init_names),
+        tasks,
+        edges: edge_list
+            .into_iter()
+            .map(|(a, b, datasets)| TaskEdge {
+                from: task_names[a].clone(),
+                to: task_names[b].clone(),
+                datasets: datasets.into_iter().map(str::to_owned).collect(),
+            })
+            .collect(),
+        grouping: GroupBy::None,
+        ungrouped_tasks: order.len(),
+        splits: name_splits(splits, &task_of_unit, task_names),
+        merges: Vec::new(),
+        partial: None,
+        warnings,
+    }
+}
+
+/// The init-template tasks, named `init_names`.
+fn init_tasks(config: &Config, init_names: &[ArgoName]) -> Vec<InitTask> {
+    config
         .template
         .init_templates
         .iter()
@@ -129,41 +160,28 @@ pub(super) fn assemble(
                 })
                 .unwrap_or_default(),
         })
-        .collect();
-    Plan {
-        project: project.info().package_name.clone(),
-        pipeline: graph.name().clone(),
-        env: project.info().env.clone(),
-        init_tasks,
-        tasks,
-        edges: edge_list
-            .into_iter()
-            .map(|(a, b, datasets)| TaskEdge {
-                from: task_names[a].clone(),
-                to: task_names[b].clone(),
-                datasets: datasets.into_iter().map(str::to_owned).collect(),
-            })
-            .collect(),
-        grouping: GroupBy::None,
-        ungrouped_tasks: order.len(),
-        splits: splits
-            .into_iter()
-            .map(|raw| {
-                let mut positions: Vec<usize> =
-                    raw.parts.iter().map(|&u| task_of_unit[u]).collect();
-                positions.sort_unstable();
-                positions.dedup();
-                Split {
-                    group: raw.group,
-                    reason: raw.reason,
-                    tasks: positions.iter().map(|&t| task_names[t].clone()).collect(),
-                }
-            })
-            .collect(),
-        merges: Vec::new(),
-        partial: None,
-        warnings,
-    }
+        .collect()
+}
+
+/// The splits with the names of the tasks their parts became (in task order).
+fn name_splits(
+    splits: Vec<RawSplit>,
+    task_of_unit: &[usize],
+    task_names: &[ArgoName],
+) -> Vec<Split> {
+    splits
+        .into_iter()
+        .map(|raw| {
+            let mut positions: Vec<usize> = raw.parts.iter().map(|&u| task_of_unit[u]).collect();
+            positions.sort_unstable();
+            positions.dedup();
+            Split {
+                group: raw.group,
+                reason: raw.reason,
+                tasks: positions.iter().map(|&t| task_names[t].clone()).collect(),
+            }
+        })
+        .collect()
 }
 
 /// A group's override, else the first of its nodes' overrides, else the default.

@@ -5,8 +5,8 @@ use std::collections::{BinaryHeap, HashMap};
 
 use kedro_graph::{DatasetId, NodeIndex, PipelineGraph};
 
-use super::build::{Partition, Unit};
 use super::Crossing;
+use super::build::{Partition, Unit};
 use crate::error::{CycleStep, PlanError};
 
 /// The task graph over partition representatives: edges `(from, to)` sorted, each with the

@@ -68,7 +68,12 @@ pub(super) fn group(input: &Input<'_, '_>, strategy: GroupBy) -> Result<Grouped,
         }
         GroupBy::Chains => chains(input, &mut q, &edges, &mut out.splits),
         GroupBy::Memory => {
-            let found = crossings(input.graph, input.memory, input.unit_of, &mut Partition::new(n));
+            let found = crossings(
+                input.graph,
+                input.memory,
+                input.unit_of,
+                &mut Partition::new(n),
+            );
             out.crossings = by_memory(input, &mut q, found, &mut out.merges);
         }
     }
@@ -122,7 +127,10 @@ fn tag_keys(input: &Input<'_, '_>) -> Result<Vec<Option<String>>, PlanError> {
         if names.len() > 1 {
             return Err(PlanError::GroupTags {
                 node: node.name.clone(),
-                tags: names.iter().map(|n| format!("{GROUP_TAG_PREFIX}{n}")).collect(),
+                tags: names
+                    .iter()
+                    .map(|n| format!("{GROUP_TAG_PREFIX}{n}"))
+                    .collect(),
             });
         }
         per_unit[input.unit_of[i.index()]].extend(names);
@@ -134,7 +142,10 @@ fn tag_keys(input: &Input<'_, '_>) -> Result<Vec<Option<String>>, PlanError> {
             if names.len() < 2 {
                 return Ok(names.first().map(|n| (*n).to_owned()));
             }
-            let tags = names.iter().map(|n| format!("{GROUP_TAG_PREFIX}{n}")).collect();
+            let tags = names
+                .iter()
+                .map(|n| format!("{GROUP_TAG_PREFIX}{n}"))
+                .collect();
             // A lone node has one group tag at most (checked above): this is a fused group.
             Err(match &input.units[u].origin {
                 Origin::Group(group) => PlanError::GroupTagsConflict {
@@ -298,11 +309,7 @@ fn by_memory(
                 failed.push(c.clone());
                 reasons.push(format!(
                     "`{c}` runs on machine type `{}` with template `{}`, `{}` on `{}` with `{}`",
-                    ub.machine_type,
-                    ub.template,
-                    crossing.producer,
-                    ua.machine_type,
-                    ua.template
+                    ub.machine_type, ub.template, crossing.producer, ua.machine_type, ua.template
                 ));
                 continue;
             }

@@ -316,7 +316,11 @@ impl SplitReason {
     ) -> Option<Self> {
         fn distinct<T: Ord>(items: impl IntoIterator<Item = T>) -> Vec<T> {
             let set: std::collections::BTreeSet<T> = items.into_iter().collect();
-            if set.len() > 1 { set.into_iter().collect() } else { Vec::new() }
+            if set.len() > 1 {
+                set.into_iter().collect()
+            } else {
+                Vec::new()
+            }
         }
         let machine_types = distinct(machine_types);
         let templates = distinct(templates);
@@ -357,7 +361,10 @@ impl std::fmt::Display for SplitReason {
                 write!(f, "by {}", parts.join(" and "))
             }
             Self::Cycle { through } => {
-                write!(f, "to keep the task graph acyclic (a path runs through {through})")
+                write!(
+                    f,
+                    "to keep the task graph acyclic (a path runs through {through})"
+                )
             }
         }
     }
@@ -366,7 +373,7 @@ impl std::fmt::Display for SplitReason {
 /// A strategy's group that became several tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Split {
-    /// The group: `namespace `ns``, `tag group `name``, or `chain `a` -> `b``.
+    /// The group, as a phrase: namespace, tag group or chain, with its name in backticks.
     pub group: String,
     /// Why.
     pub reason: SplitReason,

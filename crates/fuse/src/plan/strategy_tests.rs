@@ -59,7 +59,10 @@ fn namespace_makes_one_task_per_top_level_namespace_like_kedro_group_nodes_by() 
     );
     assert_eq!(plan.tasks[0].key.as_deref(), Some("a"));
     assert_eq!(plan.tasks[0].label(), "a");
-    assert_eq!(plan.tasks[2].key, None, "a task of one unit keeps its own name");
+    assert_eq!(
+        plan.tasks[2].key, None,
+        "a task of one unit keeps its own name"
+    );
     assert_eq!(plan.ungrouped_tasks, 4);
     assert_eq!(plan.pods_saved(), 1);
     assert_eq!(
@@ -84,8 +87,18 @@ fn namespace_keeps_groups_whole_and_splits_by_machine_type_and_for_acyclicity() 
     let f = Fixture::new()
         .group("m.train", json!({"machine_type": "gpu"}))
         .node("m.prep", &["raw"], &["p"], ns("m"))
-        .node("m.split", &["p"], &["s"], json!({"namespace": "m", "group": "m.train"}))
-        .node("m.fit", &["s"], &["model"], json!({"namespace": "m", "group": "m.train"}))
+        .node(
+            "m.split",
+            &["p"],
+            &["s"],
+            json!({"namespace": "m", "group": "m.train"}),
+        )
+        .node(
+            "m.fit",
+            &["s"],
+            &["model"],
+            json!({"namespace": "m", "group": "m.train"}),
+        )
         .node("m.eval", &["model", "p"], &["score"], ns("m"))
         .node("m.report", &["score"], &["report"], ns("m"));
     let plan = plan(&f.project(), &config(none()), &by(GroupBy::Namespace)).expect("plans");
@@ -107,7 +120,10 @@ fn namespace_keeps_groups_whole_and_splits_by_machine_type_and_for_acyclicity() 
     );
     assert_eq!(plan.splits[0].group, "namespace `m`");
     assert_eq!(plan.splits[0].tasks.len(), 3);
-    assert_eq!(plan.splits[1].tasks, [plan.tasks[0].name.clone(), plan.tasks[2].name.clone()]);
+    assert_eq!(
+        plan.splits[1].tasks,
+        [plan.tasks[0].name.clone(), plan.tasks[2].name.clone()]
+    );
     assert!(
         plan.to_text().contains("summary: 5 nodes in 3 tasks (grouping `namespace`, 1 pod saved against `none`); 2 splits: namespace `m` by machine type (`default`, `gpu`) into `m-prep`, `m-train`, `m`; namespace `m` to keep"),
         "{}",
@@ -152,10 +168,18 @@ fn tags_make_one_task_per_group_tag() {
     let plan = plan(&f.project(), &config(none()), &by(GroupBy::Tags)).expect("plans");
     assert_eq!(
         tasks(&plan),
-        [t("ingest", &["load", "clean", "side"]), t("train", &["train"])]
+        [
+            t("ingest", &["load", "clean", "side"]),
+            t("train", &["train"])
+        ]
     );
     // Two group tags on one node, or a fused group whose members disagree, are errors.
-    let f = Fixture::new().node("a", &["raw"], &["x"], json!({"tags": ["group.p", "group.q"]}));
+    let f = Fixture::new().node(
+        "a",
+        &["raw"],
+        &["x"],
+        json!({"tags": ["group.p", "group.q"]}),
+    );
     let err = super::plan(&f.project(), &config(none()), &by(GroupBy::Tags)).expect_err("two tags");
     assert_eq!(
         err.to_string(),
@@ -163,8 +187,18 @@ fn tags_make_one_task_per_group_tag() {
     );
     let f = Fixture::new()
         .group("g", none())
-        .node("a", &["raw"], &["x"], json!({"group": "g", "tags": ["group.p"]}))
-        .node("b", &["x"], &["y"], json!({"group": "g", "tags": ["group.q"]}));
+        .node(
+            "a",
+            &["raw"],
+            &["x"],
+            json!({"group": "g", "tags": ["group.p"]}),
+        )
+        .node(
+            "b",
+            &["x"],
+            &["y"],
+            json!({"group": "g", "tags": ["group.q"]}),
+        );
     let err = super::plan(&f.project(), &config(none()), &by(GroupBy::Tags)).expect_err("conflict");
     assert!(matches!(err, PlanError::GroupTagsConflict { .. }), "{err}");
 }
@@ -198,9 +232,12 @@ fn chains_merge_a_fused_group_with_its_single_successor_node() {
 
 #[test]
 fn strategies_never_merge_across_machine_types_or_templates() {
-    let f = Fixture::new()
-        .node("a.x", &["raw"], &["x"], ns("a"))
-        .node("a.y", &["raw"], &["y"], json!({"namespace": "a", "template": "neo4j"}));
+    let f = Fixture::new().node("a.x", &["raw"], &["x"], ns("a")).node(
+        "a.y",
+        &["raw"],
+        &["y"],
+        json!({"namespace": "a", "template": "neo4j"}),
+    );
     let c = config(json!({"template": {"templates": [
         {"name": "neo4j", "container": {"name": "k", "command": ["kedro"], "args": "run"}}
     ]}}));
@@ -211,7 +248,10 @@ fn strategies_never_merge_across_machine_types_or_templates() {
         "{:?}",
         plan.splits
     );
-    assert_eq!(plan.splits[0].reason.to_string(), "by template (`kedro`, `neo4j`)");
+    assert_eq!(
+        plan.splits[0].reason.to_string(),
+        "by template (`kedro`, `neo4j`)"
+    );
 }
 
 #[test]
@@ -224,16 +264,23 @@ fn memory_groups_writer_and_readers_and_names_what_it_cannot() {
     let c = config(json!({"runner": {"use_memory_datasets": true}}));
     let plan = plan(&f.project(), &c, &by(GroupBy::Memory)).expect("plans");
     assert_eq!(tasks(&plan), [t("a", &["a", "b"]), t("c", &["c"])]);
-    assert!(plan.to_text().contains("merged node `b` into the task of node `a` (memory dataset `x`)"));
+    assert!(
+        plan.to_text()
+            .contains("merged node `b` into the task of node `a` (memory dataset `x`)")
+    );
     // Every other strategy fails on the same crossing, naming it.
     for strategy in [GroupBy::None, GroupBy::Namespace, GroupBy::Tags] {
         let err = super::plan(&f.project(), &c, &by(strategy)).expect_err("crossing");
-        assert!(matches!(err, PlanError::MemoryCrossing { .. }), "{strategy}: {err}");
+        assert!(
+            matches!(err, PlanError::MemoryCrossing { .. }),
+            "{strategy}: {err}"
+        );
     }
     // `chains` happens to join them.
     assert!(super::plan(&f.project(), &c, &by(GroupBy::Chains)).is_ok());
 }
 
+#[allow(clippy::needless_pass_by_value)]
 fn selection(filter: serde_json::Value, nodes: Option<&[&str]>) -> kedro_graph::Selection {
     serde_json::from_value(json!({
         "pipeline": "__default__",
@@ -246,22 +293,48 @@ fn selection(filter: serde_json::Value, nodes: Option<&[&str]>) -> kedro_graph::
 fn spaceflights() -> Fixture {
     Fixture::new()
         .group("prep", none())
-        .node("clean", &["raw"], &["tmp"], json!({"group": "prep", "tags": ["dp"]}))
-        .node("feature", &["tmp"], &["features"], json!({"group": "prep", "tags": ["dp"]}))
-        .node("ds.train", &["features"], &["model"], json!({"namespace": "ds", "tags": ["ds"]}))
-        .node("ds.evaluate", &["model"], &["metrics"], json!({"namespace": "ds", "tags": ["ds"]}))
+        .node(
+            "clean",
+            &["raw"],
+            &["tmp"],
+            json!({"group": "prep", "tags": ["dp"]}),
+        )
+        .node(
+            "feature",
+            &["tmp"],
+            &["features"],
+            json!({"group": "prep", "tags": ["dp"]}),
+        )
+        .node(
+            "ds.train",
+            &["features"],
+            &["model"],
+            json!({"namespace": "ds", "tags": ["ds"]}),
+        )
+        .node(
+            "ds.evaluate",
+            &["model"],
+            &["metrics"],
+            json!({"namespace": "ds", "tags": ["ds"]}),
+        )
         .memory(&["tmp"])
 }
 
 #[test]
 fn a_partial_run_plans_the_selection_and_whole_groups_it_cuts() {
     let f = spaceflights();
-    let sel = selection(json!({"from_nodes": ["feature"]}), Some(&["feature", "ds.train", "ds.evaluate"]));
+    let sel = selection(
+        json!({"from_nodes": ["feature"]}),
+        Some(&["feature", "ds.train", "ds.evaluate"]),
+    );
     let options = by(GroupBy::Namespace).selection(sel);
     let plan = plan(&f.project(), &config(none()), &options).expect("plans");
     assert_eq!(
         tasks(&plan),
-        [t("prep", &["clean", "feature"]), t("ds", &["ds.train", "ds.evaluate"])]
+        [
+            t("prep", &["clean", "feature"]),
+            t("ds", &["ds.train", "ds.evaluate"])
+        ]
     );
     let partial = plan.partial.as_ref().expect("partial");
     assert_eq!((partial.selected, partial.of), (3, 4));
@@ -276,10 +349,18 @@ fn a_partial_run_plans_the_selection_and_whole_groups_it_cuts() {
     );
     // Only the evaluation: `model` is catalogued, so the task reads it from storage.
     let sel = selection(json!({"nodes": ["ds.evaluate"]}), Some(&["ds.evaluate"]));
-    let plan = super::plan(&f.project(), &config(none()), &PlanOptions::default().selection(sel))
-        .expect("plans");
+    let plan = super::plan(
+        &f.project(),
+        &config(none()),
+        &PlanOptions::default().selection(sel),
+    )
+    .expect("plans");
     assert_eq!(tasks(&plan), [t("ds-evaluate", &["ds.evaluate"])]);
-    assert!(plan.partial.as_ref().is_some_and(|p| p.completed.is_empty()));
+    assert!(
+        plan.partial
+            .as_ref()
+            .is_some_and(|p| p.completed.is_empty())
+    );
 }
 
 #[test]
@@ -288,7 +369,9 @@ fn a_filter_naming_unknown_nodes_or_tags_names_the_nearest() {
     let c = config(none());
     let err_of = |filter: serde_json::Value, nodes: Option<&[&str]>| {
         let options = PlanOptions::default().selection(selection(filter, nodes));
-        plan(&f.project(), &c, &options).expect_err("refused").to_string()
+        plan(&f.project(), &c, &options)
+            .expect_err("refused")
+            .to_string()
     };
     assert_eq!(
         err_of(json!({"nodes": ["train"]}), None),
@@ -307,7 +390,10 @@ fn a_filter_naming_unknown_nodes_or_tags_names_the_nearest() {
         "Kedro could not apply the filter to pipeline `__default__`"
     );
     assert_eq!(
-        err_of(json!({"from_nodes": ["ds.evaluate"], "to_nodes": ["clean"]}), Some(&[])),
+        err_of(
+            json!({"from_nodes": ["ds.evaluate"], "to_nodes": ["clean"]}),
+            Some(&[])
+        ),
         "the filter selects no node of pipeline `__default__`"
     );
     let other: kedro_graph::Selection = serde_json::from_value(json!({
@@ -325,11 +411,19 @@ fn a_selected_node_may_not_read_a_memory_dataset_whose_writer_is_left_out() {
         .node("b", &["x"], &["y"], none())
         .memory(&["x"]);
     let sel = selection(json!({"nodes": ["b"]}), Some(&["b"]));
-    let err = plan(&f.project(), &config(none()), &PlanOptions::default().selection(sel))
-        .expect_err("x would be empty");
+    let err = plan(
+        &f.project(),
+        &config(none()),
+        &PlanOptions::default().selection(sel),
+    )
+    .expect_err("x would be empty");
     assert_eq!(
         err.to_string(),
         "`x` would be a MemoryDataset in Kedro env `cloud`, but the filter leaves out `a`, which writes it, and selects `b`, which read it"
     );
-    assert!(err.hints()[0].contains("select `a` too"), "{:?}", err.hints());
+    assert!(
+        err.hints()[0].contains("select `a` too"),
+        "{:?}",
+        err.hints()
+    );
 }

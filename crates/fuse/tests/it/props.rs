@@ -208,8 +208,12 @@ fn unit_facts(graph: &PipelineGraph<'_>) -> UnitFacts {
                 node.template.as_ref().map(ToString::to_string),
             ),
         };
-        facts.machine.insert(unit.clone(), machine.unwrap_or_else(|| "default".into()));
-        facts.template.insert(unit.clone(), template.unwrap_or_else(|| "kedro".into()));
+        facts
+            .machine
+            .insert(unit.clone(), machine.unwrap_or_else(|| "default".into()));
+        facts
+            .template
+            .insert(unit.clone(), template.unwrap_or_else(|| "kedro".into()));
         facts.unit.insert(node.name.to_string(), unit);
     }
     facts
@@ -256,7 +260,10 @@ fn check_grouping(graph: &PipelineGraph<'_>, plan: &Plan, strategy: GroupBy) {
     let facts = unit_facts(graph);
     let units: BTreeSet<&String> = facts.unit.values().collect();
     assert_eq!(plan.ungrouped_tasks, units.len());
-    assert!(plan.tasks.len() <= units.len(), "a strategy never adds tasks");
+    assert!(
+        plan.tasks.len() <= units.len(),
+        "a strategy never adds tasks"
+    );
     if strategy == GroupBy::None {
         assert_eq!(plan.tasks.len(), units.len());
     }
@@ -265,10 +272,21 @@ fn check_grouping(graph: &PipelineGraph<'_>, plan: &Plan, strategy: GroupBy) {
             task.nodes.iter().map(|n| &facts.unit[n.as_str()]).collect();
         let machines: BTreeSet<&String> = task_units.iter().map(|u| &facts.machine[*u]).collect();
         let templates: BTreeSet<&String> = task_units.iter().map(|u| &facts.template[*u]).collect();
-        assert_eq!(machines.len(), 1, "task `{}` mixes machine types", task.name);
+        assert_eq!(
+            machines.len(),
+            1,
+            "task `{}` mixes machine types",
+            task.name
+        );
         assert_eq!(templates.len(), 1, "task `{}` mixes templates", task.name);
-        assert_eq!(task.machine_type.as_str(), machines.iter().next().expect("one").as_str());
-        assert_eq!(task.key.is_some(), task_units.len() > 1 && matches!(strategy, GroupBy::Namespace | GroupBy::Tags));
+        assert_eq!(
+            task.machine_type.as_str(),
+            machines.iter().next().expect("one").as_str()
+        );
+        assert_eq!(
+            task.key.is_some(),
+            task_units.len() > 1 && matches!(strategy, GroupBy::Namespace | GroupBy::Tags)
+        );
         if let Some(key) = &task.key {
             for n in &task.nodes {
                 let node = graph.node(graph.node_index(n.as_str()).expect("node"));
@@ -278,7 +296,11 @@ fn check_grouping(graph: &PipelineGraph<'_>, plan: &Plan, strategy: GroupBy) {
                         .as_ref()
                         .and_then(|ns| ns.as_str().split('.').next())
                         .map(str::to_owned),
-                    _ => node.tags.iter().find_map(|t| t.strip_prefix("group.")).map(str::to_owned),
+                    _ => node
+                        .tags
+                        .iter()
+                        .find_map(|t| t.strip_prefix("group."))
+                        .map(str::to_owned),
                 };
                 // A fused group's members all share the key, or carry none when the group does.
                 if own.is_some() {
@@ -382,7 +404,7 @@ proptest! {
             .nodes
             .iter()
             .filter(|n| chosen.contains(&n.name.as_str()))
-            .filter_map(|n| n.group.as_ref().map(|g| g.as_str()))
+            .filter_map(|n| n.group.as_ref().map(kedro_graph::GroupName::as_str))
             .collect();
         let expected: BTreeSet<&str> = pipeline
             .nodes
@@ -397,7 +419,7 @@ proptest! {
         match plan(&project, &config(true), &options) {
             Ok(p) => {
                 let planned: BTreeSet<&str> =
-                    p.tasks.iter().flat_map(|t| t.nodes.iter().map(|n| n.as_str())).collect();
+                    p.tasks.iter().flat_map(|t| t.nodes.iter().map(kedro_graph::NodeName::as_str)).collect();
                 prop_assert_eq!(&planned, &expected);
                 let partial = p.partial.as_ref().expect("partial");
                 prop_assert_eq!(partial.selected, chosen.len());

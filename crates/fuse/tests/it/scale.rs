@@ -67,5 +67,10 @@ fn ten_thousand_nodes_group_by_namespace_by_scattered_tags_and_by_chains() {
 }
 
 fn plan_with(project: &kedro_graph::Project, strategy: GroupBy) -> argo_fuse::Plan {
-    plan(project, &config(true), &PlanOptions::default().group_by(strategy)).expect("plans")
+    plan(
+        project,
+        &config(true),
+        &PlanOptions::default().group_by(strategy),
+    )
+    .expect("plans")
 }
