@@ -213,6 +213,12 @@ impl From<CronWorkflow> for Document {
     }
 }
 
+impl From<WorkflowEventBinding> for Document {
+    fn from(value: WorkflowEventBinding) -> Self {
+        Self::WorkflowEventBinding(Box::new(value))
+    }
+}
+
 /// Writes several documents as one YAML stream, separated by `---`.
 pub fn to_yaml_stream(docs: &[Document]) -> Result<String> {
     let mut out = String::new();

@@ -6,7 +6,9 @@
 //!   fields it does not define in `extra`, so reading and writing a manifest loses nothing.
 //! - **I/O**: [`Document`] reads and writes YAML (multi-document) and JSON.
 //! - **Lint** ([`lint`]): the single-document rules of `argo lint --strict`.
-//! - **Schema** ([`schema`]): validation against Argo's JSON Schema (embedded).
+//! - **Schema** (`schema`, default feature `schema`): validation against Argo's JSON Schema
+//!   (embedded). Without the feature (`default-features = false`) the crate has no jsonschema
+//!   dependency: types, round trip and lint only.
 //!
 //! ```
 //! use argo_model::{Document, Template, Workflow, lint};
@@ -27,10 +29,13 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod document;
 mod error;
 pub mod lint;
+#[cfg(feature = "schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod schema;
 mod types;
 

@@ -4,9 +4,14 @@
 Run from the crate directory: `python3 tools/gen_types.py`. The output is committed; re-run it after
 updating schema/schema.json and review the diff. Hand-written parts (AnyString, FileMode, the kind
 constructors, kube Resource impls) live outside src/types/gen_*.rs.
+
+`python3 tools/gen_types.py --check` writes nothing: it exits 1, naming the files, when the committed
+src/types/gen_*.rs differ from what the schema generates (the test command runs it).
 """
+import argparse
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -178,8 +183,25 @@ def doc(text, indent):
                 cur = (cur + " " + w).strip()
         if cur:
             lines.append(cur)
-    return [" " * indent + "/// " + l.replace("<", "&lt;").replace(">", "&gt;").replace("[", "\\[").replace("]", "\\]")
-            for l in lines]
+    return [" " * indent + "/// " + doc_line(l) for l in lines]
+
+
+URL = re.compile(r"https?://[^\s<>]*[^\s<>.,;:)\]'\"]")
+
+
+def doc_line(line):
+    """One line of upstream prose as rustdoc: markup escaped, bare URLs made links (`<url>`)."""
+    out, last = [], 0
+    for m in URL.finditer(line):
+        out.append(escape(line[last:m.start()]))
+        out.append("<" + m.group(0) + ">")
+        last = m.end()
+    out.append(escape(line[last:]))
+    return "".join(out)
+
+
+def escape(text):
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("[", "\\[").replace("]", "\\]")
 
 
 def gen_struct(name, d):
@@ -261,7 +283,19 @@ def gen_struct(name, d):
     return out
 
 
+def rustfmt(text):
+    """The text as `cargo fmt` leaves it (the committed files are formatted)."""
+    done = subprocess.run(["rustfmt", "--edition", "2024"], input=text, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"gen_types: rustfmt failed:\n{done.stderr}")
+    return done.stdout
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="compare with the committed files instead of writing them; exit 1 on a difference")
+    check = parser.parse_args().check
     names = closure()
     modules = {}
     for n in names:
@@ -280,13 +314,37 @@ def main():
         "use serde::{Deserialize, Serialize};",
         "",
     ]
+    stale = []
+    expected = set()
     for mod, ns in sorted(modules.items()):
         lines = [f"//! Generated Argo types: {mod}.", ""] + header
         for n in ns:
             lines.extend(gen_struct(n, DEFS[P + n]))
             lines.append("")
-        (HERE / "src" / "types" / f"gen_{mod}.rs").write_text("\n".join(lines).rstrip() + "\n")
-        print(mod, len(ns), len(lines), file=sys.stderr)
+        path = HERE / "src" / "types" / f"gen_{mod}.rs"
+        expected.add(path.name)
+        text = rustfmt("\n".join(lines).rstrip() + "\n")
+        if check:
+            if not path.exists() or path.read_text() != text:
+                stale.append(path)
+        else:
+            path.write_text(text)
+            print(mod, len(ns), len(lines), file=sys.stderr)
+    extra = sorted(p for p in (HERE / "src" / "types").glob("gen_*.rs") if p.name not in expected)
+    if check:
+        stale.extend(extra)
+        if stale:
+            for path in stale:
+                print(f"gen_types: {path.relative_to(HERE)} differs from what schema/schema.json "
+                      "generates; run `python3 tools/gen_types.py` in crates/argo-model and commit",
+                      file=sys.stderr)
+            sys.exit(1)
+        print(f"gen_types: {len(expected)} generated files match schema/schema.json", file=sys.stderr)
+    elif extra:
+        for path in extra:
+            print(f"gen_types: {path.relative_to(HERE)} is no longer generated; delete it",
+                  file=sys.stderr)
+        sys.exit(1)
 
 
 main()

@@ -300,28 +300,37 @@ impl CliError {
     }
 }
 
-/// The library's hints for a failed compile, and the command-line options that help.
+/// The library's hints for a compile error, with the flags and commands of this binary that
+/// would change the outcome.
 fn compile_hints(err: &argo_fuse::FuseError) -> Vec<String> {
-    use argo_fuse::PlanError;
+    use argo_fuse::{CompileError, ConfigError, FuseError, PlanError};
     let mut hints = err.hints();
-    let argo_fuse::FuseError::Plan(plan) = err else {
-        return hints;
-    };
-    match plan {
-        PlanError::MemoryCrossing { .. } => hints.push(
+    match err {
+        FuseError::Compile(CompileError::EnvMismatch { requested, .. }) => {
+            hints.push(format!("export the IR again with `--env {requested}`"));
+        }
+        FuseError::Config(ConfigError::Missing) => {
+            hints.push("`argo-kedro init --env ENV` writes a commented argo.yml for ENV".into());
+        }
+        FuseError::Plan(PlanError::MemoryCrossing { .. }) => hints.push(
             "`--group-by memory` merges the tasks of a MemoryDataset's writer and readers where it can"
                 .into(),
         ),
-        PlanError::UnknownFilterNode { .. } | PlanError::EmptySelection { .. } => hints.push(
-            "`argo-kedro plan` without --nodes, --from-nodes, --to-nodes or --tags lists every node"
-                .into(),
-        ),
-        PlanError::UnknownFilterTag { .. } => hints.push(
+        FuseError::Plan(PlanError::UnknownFilterNode { .. } | PlanError::EmptySelection { .. }) => {
+            hints.push(
+                "`argo-kedro plan` without --nodes, --from-nodes, --to-nodes or --tags lists every node"
+                    .into(),
+            );
+        }
+        FuseError::Plan(PlanError::UnknownFilterTag { .. }) => hints.push(
             "`argo-kedro export --format json` lists every node with its tags".into(),
         ),
-        PlanError::GroupTags { .. } | PlanError::GroupTagsConflict { .. } => hints.push(
-            "give each node (and all members of a FusedPipeline) at most one `group.<name>` tag, or choose another --group-by".into(),
-        ),
+        FuseError::Plan(PlanError::GroupTags { .. } | PlanError::GroupTagsConflict { .. }) => {
+            hints.push(
+                "give each node (and all members of a FusedPipeline) at most one `group.<name>` tag, or choose another --group-by"
+                    .into(),
+            );
+        }
         _ => {}
     }
     hints

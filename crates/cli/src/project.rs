@@ -183,8 +183,7 @@ pub(crate) const NAMESPACE_ENVS: &[&str] = &["cloud", "base"];
 /// Whether the project's `deployment.tag` asks for a tag drawn at build time
 /// (`${ka.random:}`). An unreadable config says no: the compile reports it.
 fn tag_is_random(project: &Project) -> bool {
-    let value = project.config().cloned().unwrap_or_default();
-    argo_fuse::Config::from_value(value).is_ok_and(|c| c.deployment.tag_is_random())
+    argo_fuse::Config::from_project(project).is_ok_and(|c| c.deployment.tag_is_random())
 }
 
 /// Parses `k=v,k2=v2` (also repeated flags) into pairs.

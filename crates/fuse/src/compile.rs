@@ -138,8 +138,7 @@ pub fn compile(project: &Project, options: &CompileOptions) -> Result<Compiled, 
             .into());
         }
     }
-    let value = project.config().cloned().unwrap_or(serde_json::Value::Null);
-    let config = Config::from_value(value)?;
+    let config = Config::from_project(project)?;
     let plan = match (&options.plan.selection, project.selection()) {
         (None, Some(selection)) => plan::plan(
             project,

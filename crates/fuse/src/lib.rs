@@ -9,7 +9,8 @@
 //!   for the whole pipeline or a partial run; memory datasets per task, the memory-crossing and
 //!   cycle checks; renders as text, JSON, Mermaid and dot.
 //! - [`lower`](mod@lower): a plan to an `argo_model::Workflow` that passes strict lint and the schema.
-//! - [`compile()`]: all of it from a [`kedro_graph::Project`].
+//! - [`compile()`]: all of it from a [`kedro_graph::Project`]; or step by step:
+//!   [`Config::from_project`], [`plan()`](fn@plan), [`lower()`](fn@lower).
 //!
 //! ```
 //! use argo_fuse::{CompileOptions, compile};
@@ -71,4 +72,4 @@ pub use lower::{LowerOptions, lower};
 #[doc(inline)]
 pub use names::ArgoName;
 #[doc(inline)]
-pub use plan::{GroupBy, Plan, PlanOptions};
+pub use plan::{GroupBy, Plan, PlanOptions, plan};

@@ -26,9 +26,9 @@ pub enum NameKind {
     Group,
     /// A [`Namespace`](crate::Namespace).
     Namespace,
-    /// A [`MachineType`](crate::MachineType).
+    /// A [`MachineTypeName`](crate::MachineTypeName).
     MachineType,
-    /// A [`TemplateRef`](crate::TemplateRef).
+    /// A [`TemplateName`](crate::TemplateName).
     Template,
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::error::GraphError;
 use crate::graph::PipelineGraph;
 use crate::names::{
-    DatasetName, GroupName, MachineType, Namespace, NodeName, PipelineName, TemplateRef,
+    DatasetName, GroupName, MachineTypeName, Namespace, NodeName, PipelineName, TemplateName,
 };
 
 /// The IR's `format` value.
@@ -69,9 +69,9 @@ pub struct Node {
     /// Tags, sorted.
     pub tags: Vec<String>,
     /// `argo_kedro.pipeline.Node(machine_type=...)`.
-    pub machine_type: Option<MachineType>,
+    pub machine_type: Option<MachineTypeName>,
     /// `argo_kedro.pipeline.Node(template=...)`.
-    pub template: Option<TemplateRef>,
+    pub template: Option<TemplateName>,
     /// The full name of the `FusedPipeline` group the node belongs to.
     pub group: Option<GroupName>,
 }
@@ -83,9 +83,9 @@ pub struct Group {
     /// The full, namespaced name.
     pub name: GroupName,
     /// The group's machine type.
-    pub machine_type: Option<MachineType>,
+    pub machine_type: Option<MachineTypeName>,
     /// The group's template.
-    pub template: Option<TemplateRef>,
+    pub template: Option<TemplateName>,
     /// The group's tags.
     pub tags: Vec<String>,
 }

@@ -48,7 +48,7 @@
 //!
 //! # Features
 //!
-//! - `proptest`: the [`strategies`] module, proptest strategies generating random acyclic
+//! - `proptest`: the `strategies` module, proptest strategies generating random acyclic
 //!   pipelines and projects for property tests.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -79,7 +79,7 @@ pub use ir::{
 };
 #[doc(inline)]
 pub use names::{
-    DatasetName, GroupName, MachineType, Namespace, NodeName, PipelineName, TemplateRef,
+    DatasetName, GroupName, MachineTypeName, Namespace, NodeName, PipelineName, TemplateName,
 };
 #[doc(inline)]
 pub use project::Project;

@@ -45,6 +45,17 @@ fn check_text(s: &str) -> Result<(), &'static str> {
     }
 }
 
+/// A configuration key (machine type, template): not empty, no whitespace or control characters.
+fn check_key(s: &str) -> Result<(), &'static str> {
+    if s.is_empty() {
+        Err("it is empty")
+    } else if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Err("it contains whitespace or a control character")
+    } else {
+        Ok(())
+    }
+}
+
 /// A dataset name: [`check_text`], and at most one `@` with text on both sides.
 fn check_dataset(s: &str) -> Result<(), &'static str> {
     check_text(s)?;
@@ -212,22 +223,24 @@ name_type!(
 );
 
 name_type!(
-    /// A machine type named by a node or group (`large`); `argo.yml` defines what it means.
+    /// The name of a machine type (`large`): named by a node or group, defined by an entry of
+    /// `machine_types` in `argo.yml`.
     ///
-    /// Rule: not empty, no control characters.
-    MachineType,
+    /// Rule: not empty, no whitespace or control characters.
+    MachineTypeName,
     NameKind::MachineType,
-    check_text,
+    check_key,
     "large"
 );
 
 name_type!(
-    /// A template named by a node or group (`neo4j`); `argo.yml` defines what it means.
+    /// The name of a template (`neo4j`): named by a node or group, defined by `argo.yml` (a
+    /// custom template, or the built-in `kedro`).
     ///
-    /// Rule: not empty, no control characters.
-    TemplateRef,
+    /// Rule: not empty, no whitespace or control characters.
+    TemplateName,
     NameKind::Template,
-    check_text,
+    check_key,
     "neo4j"
 );
 
@@ -328,8 +341,8 @@ mod tests {
         assert!(PipelineName::new("").is_err());
         assert!(PipelineName::new("a\tb").is_err());
         assert!(Namespace::new("").is_err());
-        assert!(MachineType::new("").is_err());
-        assert!(TemplateRef::new("").is_err());
+        assert!(MachineTypeName::new("").is_err());
+        assert!(TemplateName::new("").is_err());
     }
 
     #[test]

@@ -158,7 +158,9 @@ impl fmt::Display for Finding {
 pub struct LintOptions {
     /// Report fields Argo does not define (default `true`, as `argo lint --strict`).
     pub strict: bool,
-    /// Also validate against Argo's JSON Schema in [`lint_value`]/[`lint_text`] (default `true`).
+    /// Also validate against Argo's JSON Schema (default `true`; feature `schema`): every lint
+    /// function honours it.
+    #[cfg(feature = "schema")]
     pub schema: bool,
 }
 
@@ -166,6 +168,7 @@ impl Default for LintOptions {
     fn default() -> Self {
         Self {
             strict: true,
+            #[cfg(feature = "schema")]
             schema: true,
         }
     }
@@ -180,6 +183,7 @@ impl LintOptions {
     }
 
     /// Sets [`LintOptions::schema`].
+    #[cfg(feature = "schema")]
     #[must_use]
     pub fn schema(mut self, schema: bool) -> Self {
         self.schema = schema;
@@ -187,8 +191,36 @@ impl LintOptions {
     }
 }
 
-/// Lints one typed document. Non-Argo documents (`Document::Other`) have no findings.
+/// Lints one typed document: the rules, and Argo's JSON Schema when [`LintOptions::schema`] is set.
+/// Non-Argo documents (`Document::Other`) have no findings.
 pub fn lint(doc: &Document, options: &LintOptions) -> Vec<Finding> {
+    #[cfg(feature = "schema")]
+    if options.schema && !matches!(doc, Document::Other(_)) {
+        let mut out = match doc.to_value() {
+            Ok(value) => crate::schema::validate(&value),
+            Err(e) => vec![encode_failure(&e)],
+        };
+        out.extend(lint_rules(doc, options));
+        return out;
+    }
+    lint_rules(doc, options)
+}
+
+/// A document that cannot be written as JSON (a non-finite number), as a finding.
+#[cfg(feature = "schema")]
+fn encode_failure(e: &crate::Error) -> Finding {
+    let cause = std::error::Error::source(e)
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    Finding::error(
+        Rule::Schema,
+        &JsonPath::root(),
+        format!("{e}: {cause}; the document cannot be checked against the schema"),
+    )
+}
+
+/// The rules of [`lint`] without the schema.
+fn lint_rules(doc: &Document, options: &LintOptions) -> Vec<Finding> {
     let root = JsonPath::root();
     match doc {
         Document::Workflow(d) => lint_workflow(d, options),
@@ -233,6 +265,15 @@ pub fn lint(doc: &Document, options: &LintOptions) -> Vec<Finding> {
 /// Lints a [`Workflow`] by reference: the same findings as [`lint`] of
 /// `Document::from(workflow.clone())`, without the clone.
 pub fn lint_workflow(workflow: &Workflow, options: &LintOptions) -> Vec<Finding> {
+    #[cfg(feature = "schema")]
+    if options.schema {
+        let mut out = match serde_json::to_value(workflow) {
+            Ok(value) => crate::schema::validate(&value),
+            Err(source) => vec![encode_failure(&crate::Error::Encode { source })],
+        };
+        out.extend(lint_workflow(workflow, &options.clone().schema(false)));
+        return out;
+    }
     lint_parts(
         &workflow.metadata,
         Some((&workflow.spec, JsonPath::root().key("spec"), true)),

@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{Finding, LintOptions, Rule, lint, unknown_field};
-use crate::{Document, JsonPath, schema};
+use crate::{Document, JsonPath};
 
 /// The findings of one document of a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,12 +29,17 @@ impl DocumentReport {
 }
 
 /// Lints one JSON value: decoding errors, [`lint`], fields that decoding dropped (unknown fields
-/// inside Kubernetes types, in strict mode) and, with [`LintOptions::schema`], JSON-Schema errors.
+/// inside Kubernetes types, in strict mode) and, with `LintOptions::schema` (feature `schema`),
+/// JSON-Schema errors.
 pub fn lint_value(value: &Value, options: &LintOptions) -> Vec<Finding> {
     let mut out = Vec::new();
+    #[cfg(feature = "schema")]
     if options.schema {
-        out.extend(schema::validate(value));
+        out.extend(crate::schema::validate(value));
     }
+    // The schema was checked on the value as written, not on the decoded document.
+    #[cfg(feature = "schema")]
+    let options = &options.clone().schema(false);
     let doc = match Document::from_value(value.clone()) {
         Ok(d) => d,
         Err(e) => {

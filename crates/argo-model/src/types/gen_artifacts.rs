@@ -874,7 +874,7 @@ pub struct OssArtifact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_key_secret: Option<k8s_openapi::api::core::v1::SecretKeySelector>,
     /// SecurityToken is the user's temporary security token. For more details, check out:
-    /// https://www.alibabacloud.com/help/doc-detail/100624.htm
+    /// <https://www.alibabacloud.com/help/doc-detail/100624.htm>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_token: Option<String>,
     /// UseSDKCreds tells the driver to figure out credentials based on sdk defaults.
@@ -939,7 +939,7 @@ pub struct OssArtifactRepository {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_key_secret: Option<k8s_openapi::api::core::v1::SecretKeySelector>,
     /// SecurityToken is the user's temporary security token. For more details, check out:
-    /// https://www.alibabacloud.com/help/doc-detail/100624.htm
+    /// <https://www.alibabacloud.com/help/doc-detail/100624.htm>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_token: Option<String>,
     /// UseSDKCreds tells the driver to figure out credentials based on sdk defaults.
@@ -1261,7 +1261,7 @@ pub struct S3EncryptionOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_encryption: Option<bool>,
     /// KmsEncryptionContext is a json blob that contains an encryption context. See
-    /// https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#encrypt_context for more
+    /// <https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#encrypt_context> for more
     /// information
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_encryption_context: Option<String>,

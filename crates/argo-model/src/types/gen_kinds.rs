@@ -24,12 +24,12 @@ pub struct ClusterWorkflowTemplate {
     /// APIVersion defines the versioned schema of this representation of an object. Servers should
     /// convert recognized schemas to the latest internal value, and may reject unrecognized values.
     /// More info:
-    /// https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#resources
+    /// <https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#resources>
     pub api_version: String,
     /// Kind is a string value representing the REST resource this object represents. Servers may
     /// infer this from the endpoint the client submits requests to. Cannot be updated. In
     /// CamelCase. More info:
-    /// https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+    /// <https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
     pub kind: String,
     /// `metadata`.
     #[serde(default)]
@@ -73,12 +73,12 @@ pub struct CronWorkflow {
     /// APIVersion defines the versioned schema of this representation of an object. Servers should
     /// convert recognized schemas to the latest internal value, and may reject unrecognized values.
     /// More info:
-    /// https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#resources
+    /// <https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#resources>
     pub api_version: String,
     /// Kind is a string value representing the REST resource this object represents. Servers may
     /// infer this from the endpoint the client submits requests to. Cannot be updated. In
     /// CamelCase. More info:
-    /// https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+    /// <https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
     pub kind: String,
     /// `metadata`.
     #[serde(default)]
@@ -244,7 +244,7 @@ impl UnknownFields for CronWorkflowStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
-    /// Selector (https://github.com/expr-lang/expr) that we must must match the E.g.
+    /// Selector (<https://github.com/expr-lang/expr>) that we must must match the E.g.
     /// `payload.message == "test"`
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub selector: String,
@@ -320,12 +320,12 @@ pub struct Workflow {
     /// APIVersion defines the versioned schema of this representation of an object. Servers should
     /// convert recognized schemas to the latest internal value, and may reject unrecognized values.
     /// More info:
-    /// https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#resources
+    /// <https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#resources>
     pub api_version: String,
     /// Kind is a string value representing the REST resource this object represents. Servers may
     /// infer this from the endpoint the client submits requests to. Cannot be updated. In
     /// CamelCase. More info:
-    /// https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+    /// <https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
     pub kind: String,
     /// `metadata`.
     #[serde(default)]
@@ -374,12 +374,12 @@ pub struct WorkflowEventBinding {
     /// APIVersion defines the versioned schema of this representation of an object. Servers should
     /// convert recognized schemas to the latest internal value, and may reject unrecognized values.
     /// More info:
-    /// https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#resources
+    /// <https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#resources>
     pub api_version: String,
     /// Kind is a string value representing the REST resource this object represents. Servers may
     /// infer this from the endpoint the client submits requests to. Cannot be updated. In
     /// CamelCase. More info:
-    /// https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+    /// <https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
     pub kind: String,
     /// `metadata`.
     #[serde(default)]
@@ -446,12 +446,12 @@ pub struct WorkflowTemplate {
     /// APIVersion defines the versioned schema of this representation of an object. Servers should
     /// convert recognized schemas to the latest internal value, and may reject unrecognized values.
     /// More info:
-    /// https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#resources
+    /// <https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#resources>
     pub api_version: String,
     /// Kind is a string value representing the REST resource this object represents. Servers may
     /// infer this from the endpoint the client submits requests to. Cannot be updated. In
     /// CamelCase. More info:
-    /// https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+    /// <https://git.io.k8s.community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
     pub kind: String,
     /// `metadata`.
     #[serde(default)]

@@ -536,7 +536,7 @@ pub struct ValueFrom {
     /// Default specifies a value to be used if retrieving the value from the specified source fails
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<AnyString>,
-    /// Selector (https://github.com/expr-lang/expr) that is evaluated against the event to get the
+    /// Selector (<https://github.com/expr-lang/expr>) that is evaluated against the event to get the
     /// value of the parameter. E.g. `payload.message`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,

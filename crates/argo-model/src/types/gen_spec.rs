@@ -798,7 +798,7 @@ pub struct WorkflowSpec {
     /// any images in pods that reference this ServiceAccount. ImagePullSecrets are distinct from
     /// Secrets because Secrets can be mounted in the pod, but ImagePullSecrets are only accessed by
     /// the kubelet. More info:
-    /// https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod
+    /// <https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod>
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub image_pull_secrets: Vec<k8s_openapi::api::core::v1::LocalObjectReference>,
     /// Metrics are a list of metrics emitted from this Workflow

@@ -31,7 +31,7 @@ pub struct ContainerNode {
     /// are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
     /// "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never
     /// be expanded, regardless of whether the variable exists or not. Cannot be updated. More info:
-    /// https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
+    /// <https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell>
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
     /// Entrypoint array. Not executed within a shell. The container image's ENTRYPOINT is used if
@@ -41,7 +41,7 @@ pub struct ContainerNode {
     /// syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped
     /// references will never be expanded, regardless of whether the variable exists or not. Cannot
     /// be updated. More info:
-    /// https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
+    /// <https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell>
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
     /// `dependencies`.
@@ -56,14 +56,14 @@ pub struct ContainerNode {
     /// defined by an Env with a duplicate key will take precedence. Cannot be updated.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub env_from: Vec<k8s_openapi::api::core::v1::EnvFromSource>,
-    /// Container image name. More info: https://kubernetes.io/docs/concepts/containers/images This
+    /// Container image name. More info: <https://kubernetes.io/docs/concepts/containers/images> This
     /// field is optional to allow higher level config management to default or override container
     /// images in workload controllers like Deployments and StatefulSets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is
     /// specified, or IfNotPresent otherwise. Cannot be updated. More info:
-    /// https://kubernetes.io/docs/concepts/containers/images#updating-images
+    /// <https://kubernetes.io/docs/concepts/containers/images#updating-images>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_pull_policy: Option<String>,
     /// Actions that the management system should take in response to container lifecycle events.
@@ -72,26 +72,26 @@ pub struct ContainerNode {
     pub lifecycle: Option<k8s_openapi::api::core::v1::Lifecycle>,
     /// Periodic probe of container liveness. Container will be restarted if the probe fails. Cannot
     /// be updated. More info:
-    /// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+    /// <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liveness_probe: Option<k8s_openapi::api::core::v1::Probe>,
     /// List of ports to expose from the container. Not specifying a port here DOES NOT prevent that
     /// port from being exposed. Any port which is listening on the default "0.0.0.0" address inside
     /// a container will be accessible from the network. Modifying this array with strategic merge
     /// patch may corrupt the data. For more information See
-    /// https://github.com/kubernetes/kubernetes/issues/108255. Cannot be updated.
+    /// <https://github.com/kubernetes/kubernetes/issues/108255>. Cannot be updated.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<k8s_openapi::api::core::v1::ContainerPort>,
     /// Periodic probe of container service readiness. Container will be removed from service
     /// endpoints if the probe fails. Cannot be updated. More info:
-    /// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+    /// <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub readiness_probe: Option<k8s_openapi::api::core::v1::Probe>,
     /// Resources resize policy for the container. This field cannot be set on ephemeral containers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resize_policy: Vec<k8s_openapi::api::core::v1::ContainerResizePolicy>,
     /// Compute Resources required by this container. Cannot be updated. More info:
-    /// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+    /// <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<k8s_openapi::api::core::v1::ResourceRequirements>,
     /// RestartPolicy defines the restart behavior of individual containers in a pod. This overrides
@@ -118,7 +118,7 @@ pub struct ContainerNode {
     pub restart_policy_rules: Vec<k8s_openapi::api::core::v1::ContainerRestartRule>,
     /// SecurityContext defines the security options the container should be run with. If set, the
     /// fields of SecurityContext override the equivalent fields of PodSecurityContext. More info:
-    /// https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+    /// <https://kubernetes.io/docs/tasks/configure-pod-container/security-context/>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_context: Option<k8s_openapi::api::core::v1::SecurityContext>,
     /// StartupProbe indicates that the Pod has successfully initialized. If specified, no other
@@ -126,7 +126,7 @@ pub struct ContainerNode {
     /// restarted, just as if the livenessProbe failed. This can be used to provide different probe
     /// parameters at the beginning of a Pod's lifecycle, when it might take a long time to load
     /// data or warm a cache, than during steady-state operation. This cannot be updated. More info:
-    /// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+    /// <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup_probe: Option<k8s_openapi::api::core::v1::Probe>,
     /// Whether this container should allocate a buffer for stdin in the container runtime. If this
@@ -401,7 +401,7 @@ pub struct DagTemplate {
     /// default is true, if set to false, it will allow a DAG to run all branches of the DAG to
     /// completion (either success or failure), regardless of the failed outcomes of branches in the
     /// DAG. More info and example about this feature at
-    /// https://github.com/argoproj/argo-workflows/issues/1442
+    /// <https://github.com/argoproj/argo-workflows/issues/1442>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_fast: Option<bool>,
     /// Target are one or more names of targets to execute in a DAG
@@ -750,7 +750,7 @@ pub struct ScriptTemplate {
     /// are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
     /// "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never
     /// be expanded, regardless of whether the variable exists or not. Cannot be updated. More info:
-    /// https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
+    /// <https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell>
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
     /// Entrypoint array. Not executed within a shell. The container image's ENTRYPOINT is used if
@@ -760,7 +760,7 @@ pub struct ScriptTemplate {
     /// syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped
     /// references will never be expanded, regardless of whether the variable exists or not. Cannot
     /// be updated. More info:
-    /// https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
+    /// <https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell>
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
     /// List of environment variables to set in the container. Cannot be updated.
@@ -772,14 +772,14 @@ pub struct ScriptTemplate {
     /// defined by an Env with a duplicate key will take precedence. Cannot be updated.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub env_from: Vec<k8s_openapi::api::core::v1::EnvFromSource>,
-    /// Container image name. More info: https://kubernetes.io/docs/concepts/containers/images This
+    /// Container image name. More info: <https://kubernetes.io/docs/concepts/containers/images> This
     /// field is optional to allow higher level config management to default or override container
     /// images in workload controllers like Deployments and StatefulSets.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub image: String,
     /// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is
     /// specified, or IfNotPresent otherwise. Cannot be updated. More info:
-    /// https://kubernetes.io/docs/concepts/containers/images#updating-images
+    /// <https://kubernetes.io/docs/concepts/containers/images#updating-images>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_pull_policy: Option<String>,
     /// Actions that the management system should take in response to container lifecycle events.
@@ -788,26 +788,26 @@ pub struct ScriptTemplate {
     pub lifecycle: Option<k8s_openapi::api::core::v1::Lifecycle>,
     /// Periodic probe of container liveness. Container will be restarted if the probe fails. Cannot
     /// be updated. More info:
-    /// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+    /// <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liveness_probe: Option<k8s_openapi::api::core::v1::Probe>,
     /// List of ports to expose from the container. Not specifying a port here DOES NOT prevent that
     /// port from being exposed. Any port which is listening on the default "0.0.0.0" address inside
     /// a container will be accessible from the network. Modifying this array with strategic merge
     /// patch may corrupt the data. For more information See
-    /// https://github.com/kubernetes/kubernetes/issues/108255. Cannot be updated.
+    /// <https://github.com/kubernetes/kubernetes/issues/108255>. Cannot be updated.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<k8s_openapi::api::core::v1::ContainerPort>,
     /// Periodic probe of container service readiness. Container will be removed from service
     /// endpoints if the probe fails. Cannot be updated. More info:
-    /// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+    /// <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub readiness_probe: Option<k8s_openapi::api::core::v1::Probe>,
     /// Resources resize policy for the container. This field cannot be set on ephemeral containers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resize_policy: Vec<k8s_openapi::api::core::v1::ContainerResizePolicy>,
     /// Compute Resources required by this container. Cannot be updated. More info:
-    /// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+    /// <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<k8s_openapi::api::core::v1::ResourceRequirements>,
     /// RestartPolicy defines the restart behavior of individual containers in a pod. This overrides
@@ -834,7 +834,7 @@ pub struct ScriptTemplate {
     pub restart_policy_rules: Vec<k8s_openapi::api::core::v1::ContainerRestartRule>,
     /// SecurityContext defines the security options the container should be run with. If set, the
     /// fields of SecurityContext override the equivalent fields of PodSecurityContext. More info:
-    /// https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+    /// <https://kubernetes.io/docs/tasks/configure-pod-container/security-context/>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_context: Option<k8s_openapi::api::core::v1::SecurityContext>,
     /// Source contains the source code of the script to execute
@@ -845,7 +845,7 @@ pub struct ScriptTemplate {
     /// restarted, just as if the livenessProbe failed. This can be used to provide different probe
     /// parameters at the beginning of a Pod's lifecycle, when it might take a long time to load
     /// data or warm a cache, than during steady-state operation. This cannot be updated. More info:
-    /// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+    /// <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup_probe: Option<k8s_openapi::api::core::v1::Probe>,
     /// Whether this container should allocate a buffer for stdin in the container runtime. If this
@@ -1292,7 +1292,7 @@ pub struct UserContainer {
     /// are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
     /// "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never
     /// be expanded, regardless of whether the variable exists or not. Cannot be updated. More info:
-    /// https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
+    /// <https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell>
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
     /// Entrypoint array. Not executed within a shell. The container image's ENTRYPOINT is used if
@@ -1302,7 +1302,7 @@ pub struct UserContainer {
     /// syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped
     /// references will never be expanded, regardless of whether the variable exists or not. Cannot
     /// be updated. More info:
-    /// https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
+    /// <https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell>
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
     /// List of environment variables to set in the container. Cannot be updated.
@@ -1314,14 +1314,14 @@ pub struct UserContainer {
     /// defined by an Env with a duplicate key will take precedence. Cannot be updated.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub env_from: Vec<k8s_openapi::api::core::v1::EnvFromSource>,
-    /// Container image name. More info: https://kubernetes.io/docs/concepts/containers/images This
+    /// Container image name. More info: <https://kubernetes.io/docs/concepts/containers/images> This
     /// field is optional to allow higher level config management to default or override container
     /// images in workload controllers like Deployments and StatefulSets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is
     /// specified, or IfNotPresent otherwise. Cannot be updated. More info:
-    /// https://kubernetes.io/docs/concepts/containers/images#updating-images
+    /// <https://kubernetes.io/docs/concepts/containers/images#updating-images>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_pull_policy: Option<String>,
     /// Actions that the management system should take in response to container lifecycle events.
@@ -1330,7 +1330,7 @@ pub struct UserContainer {
     pub lifecycle: Option<k8s_openapi::api::core::v1::Lifecycle>,
     /// Periodic probe of container liveness. Container will be restarted if the probe fails. Cannot
     /// be updated. More info:
-    /// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+    /// <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liveness_probe: Option<k8s_openapi::api::core::v1::Probe>,
     /// MirrorVolumeMounts will mount the same volumes specified in the main container to the
@@ -1343,19 +1343,19 @@ pub struct UserContainer {
     /// port from being exposed. Any port which is listening on the default "0.0.0.0" address inside
     /// a container will be accessible from the network. Modifying this array with strategic merge
     /// patch may corrupt the data. For more information See
-    /// https://github.com/kubernetes/kubernetes/issues/108255. Cannot be updated.
+    /// <https://github.com/kubernetes/kubernetes/issues/108255>. Cannot be updated.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<k8s_openapi::api::core::v1::ContainerPort>,
     /// Periodic probe of container service readiness. Container will be removed from service
     /// endpoints if the probe fails. Cannot be updated. More info:
-    /// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+    /// <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub readiness_probe: Option<k8s_openapi::api::core::v1::Probe>,
     /// Resources resize policy for the container. This field cannot be set on ephemeral containers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resize_policy: Vec<k8s_openapi::api::core::v1::ContainerResizePolicy>,
     /// Compute Resources required by this container. Cannot be updated. More info:
-    /// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+    /// <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<k8s_openapi::api::core::v1::ResourceRequirements>,
     /// RestartPolicy defines the restart behavior of individual containers in a pod. This overrides
@@ -1382,7 +1382,7 @@ pub struct UserContainer {
     pub restart_policy_rules: Vec<k8s_openapi::api::core::v1::ContainerRestartRule>,
     /// SecurityContext defines the security options the container should be run with. If set, the
     /// fields of SecurityContext override the equivalent fields of PodSecurityContext. More info:
-    /// https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+    /// <https://kubernetes.io/docs/tasks/configure-pod-container/security-context/>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_context: Option<k8s_openapi::api::core::v1::SecurityContext>,
     /// StartupProbe indicates that the Pod has successfully initialized. If specified, no other
@@ -1390,7 +1390,7 @@ pub struct UserContainer {
     /// restarted, just as if the livenessProbe failed. This can be used to provide different probe
     /// parameters at the beginning of a Pod's lifecycle, when it might take a long time to load
     /// data or warm a cache, than during steady-state operation. This cannot be updated. More info:
-    /// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+    /// <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup_probe: Option<k8s_openapi::api::core::v1::Probe>,
     /// Whether this container should allocate a buffer for stdin in the container runtime. If this

@@ -166,6 +166,7 @@ fn two_template_types() {
     );
 }
 
+#[cfg(feature = "schema")]
 #[test]
 fn schema_type_errors_are_reported() {
     let f = findings(

@@ -4,4 +4,5 @@
 mod examples;
 mod lint_fixtures;
 mod roundtrip;
+#[cfg(feature = "schema")]
 mod schema;

@@ -152,12 +152,7 @@ fn rebuild(
         .unwrap_or("base");
     let pipeline = meta(wf, "argo-kedro.io/pipeline").unwrap_or("__default__");
     let loaded = project::load(global, env, Some(pipeline))?;
-    let value = loaded
-        .project
-        .config()
-        .cloned()
-        .unwrap_or(serde_json::Value::Null);
-    let config = Config::from_value(value).map_err(|e| CliError::Compile(e.into()))?;
+    let config = Config::from_project(&loaded.project).map_err(|e| CliError::Compile(e.into()))?;
     let docker = Docker::from_env();
     for command in submit::build_commands(&config, image)? {
         output::status(&format!("running: {}", command.display(&docker.program)));

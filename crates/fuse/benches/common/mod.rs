@@ -101,8 +101,7 @@ pub(crate) fn steps(c: &mut Criterion) {
     for (nodes, layers, width) in SIZES {
         let json = ir_json(layers, width);
         let project = Project::from_json(&json).expect("the generated IR is valid");
-        let config = Config::from_value(project.config().cloned().unwrap_or(Value::Null))
-            .expect("argo.yml is valid");
+        let config = Config::from_project(&project).expect("argo.yml is valid");
         let plan_options = PlanOptions::default();
         let lower_options = LowerOptions::default();
         let planned = plan(&project, &config, &plan_options).expect("the project plans");

@@ -40,9 +40,9 @@ pub use extra::{
     Backoff, ImagePullPolicy, PodGc, PodGcStrategy, RetryPolicy, RetryStrategy, TaintEffect,
     Toleration, TolerationOperator, TtlStrategy,
 };
-pub use ident::{MachineTypeName, TemplateName};
+pub use ident::{BUILTIN_TEMPLATE, MachineTypeName, TemplateName, builtin_template};
 pub use types::{
-    CustomTemplate, Deployment, EnvVar, MachineType, OutputParameter, RANDOM_TAG, Runner,
+    CustomTemplate, Deployment, EnvVar, MachineSpec, OutputParameter, RANDOM_TAG, Runner,
     SecretRef, Sidecar, TemplateConfig, TemplateContainer, TemplateOutputs, Volume, VolumeMount,
 };
 
@@ -63,7 +63,7 @@ pub struct Config {
     #[serde(default)]
     pub runner: Runner,
     /// Machine types by name.
-    pub machine_types: BTreeMap<MachineTypeName, MachineType>,
+    pub machine_types: BTreeMap<MachineTypeName, MachineSpec>,
     /// Machine type of the nodes and groups that name none.
     pub default_machine_type: MachineTypeName,
     /// Environment, custom and init templates.
@@ -124,6 +124,28 @@ impl Config {
         Ok(config)
     }
 
+    /// Reads the configuration the exporter put into the IR: `argo.yml` merged by Kedro's config
+    /// loader for the project's env ([`ConfigError::Missing`] when the env has none).
+    ///
+    /// ```
+    /// let project = kedro_graph::Project::from_json(r#"{
+    ///   "format": "argo-kedro-ir", "version": 1,
+    ///   "project": {"name": "Demo", "package_name": "demo", "kedro_version": "1.0.0",
+    ///               "argo_kedro_version": "0.1.0", "env": "cloud"},
+    ///   "pipelines": [], "datasets": [], "parameters": [],
+    ///   "config": {"namespace": "argo", "deployment": {"image": "registry.example/demo"},
+    ///              "machine_types": {"default": {"mem": 16, "cpu": 4, "num_gpu": 0}},
+    ///              "default_machine_type": "default"}
+    /// }"#)?;
+    /// let config = argo_fuse::Config::from_project(&project)?;
+    /// assert_eq!(config.namespace, "argo");
+    /// assert_eq!(config.machine_type("default")?.mem, 16);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_project(project: &kedro_graph::Project) -> Result<Self, ConfigError> {
+        Self::from_value(project.config().cloned().unwrap_or(serde_json::Value::Null))
+    }
+
     /// Reads the configuration from `argo.yml` text.
     pub fn from_yaml_str(text: &str) -> Result<Self, ConfigError> {
         let value: serde_json::Value =
@@ -132,7 +154,7 @@ impl Config {
     }
 
     /// The machine type called `name`, or an error naming the nearest ones.
-    pub fn machine_type(&self, name: &str) -> Result<&MachineType, ConfigError> {
+    pub fn machine_type(&self, name: &str) -> Result<&MachineSpec, ConfigError> {
         self.machine_types
             .get(name)
             .ok_or_else(|| ConfigError::UnknownMachineType {
@@ -147,12 +169,12 @@ impl Config {
 
     /// Whether `name` is a template a node may use: a custom template or the built-in `kedro`.
     pub fn has_template(&self, name: &str) -> bool {
-        name == TemplateName::BUILTIN || self.template.custom(name).is_some()
+        name == BUILTIN_TEMPLATE || self.template.custom(name).is_some()
     }
 
     /// The names of the templates a node may use, built-in first.
     pub fn template_names(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(TemplateName::BUILTIN)
+        std::iter::once(BUILTIN_TEMPLATE)
             .chain(self.template.templates.iter().map(|t| t.name.as_str()))
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::extra::{ImagePullPolicy, Toleration};
-use super::ident::TemplateName;
+use super::ident::{TemplateName, builtin_template};
 use super::int::lenient_u32;
 
 /// The literal image tag that asks for a random tag (the `${ka.random:}` resolver of 0.1.41).
@@ -80,7 +80,7 @@ pub struct Runner {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub struct MachineType {
+pub struct MachineSpec {
     /// Memory in GiB.
     #[serde(deserialize_with = "lenient_u32")]
     pub mem: u32,
@@ -261,7 +261,7 @@ pub struct TemplateConfig {
     #[serde(default = "default_mount_path")]
     pub emph_storage_mount_path: String,
     /// Template of the nodes that name none; default `kedro` (the built-in one).
-    #[serde(default = "TemplateName::builtin")]
+    #[serde(default = "builtin_template")]
     pub default_template: TemplateName,
 }
 
@@ -272,7 +272,7 @@ impl Default for TemplateConfig {
             environment: Vec::new(),
             init_templates: Vec::new(),
             emph_storage_mount_path: default_mount_path(),
-            default_template: TemplateName::builtin(),
+            default_template: builtin_template(),
         }
     }
 }

@@ -2,16 +2,6 @@
 
 use crate::suggest;
 
-/// A name that does not satisfy its newtype's rule.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {kind} name `{name}`: it is empty or contains whitespace or control characters")]
-pub struct InvalidName {
-    /// What kind of name (`machine type`, `template`, ...).
-    pub kind: &'static str,
-    /// The rejected text.
-    pub name: String,
-}
-
 fn nearest_key(nearest: Option<&String>) -> String {
     nearest.map_or_else(String::new, |n| format!(" (nearest valid key: `{n}`)"))
 }
@@ -21,7 +11,7 @@ fn nearest_key(nearest: Option<&String>) -> String {
 #[non_exhaustive]
 pub enum ConfigError {
     /// The IR carries no `argo.yml` for this Kedro env (`config: null`).
-    #[error("the project has no argo.yml for this Kedro env (run `argo-kedro init`)")]
+    #[error("the project has no argo.yml for this Kedro env")]
     Missing,
     /// The text is not YAML.
     #[error("argo.yml is not valid YAML")]

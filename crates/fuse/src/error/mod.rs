@@ -5,9 +5,9 @@ mod config;
 mod lower;
 mod plan;
 
-pub use config::{ConfigError, InvalidArgoName, InvalidName};
+pub use config::{ConfigError, InvalidArgoName};
 pub use lower::LowerError;
-pub use plan::{CycleStep, PlanError, UnknownGroupBy};
+pub use plan::{PlanError, TaskCycleStep, UnknownGroupBy};
 
 use crate::suggest;
 
@@ -16,9 +16,7 @@ use crate::suggest;
 #[non_exhaustive]
 pub enum CompileError {
     /// `-e` differs from the env the IR was exported for.
-    #[error(
-        "the IR was exported for Kedro env `{exported}`, not `{requested}`; export it again with `--env {requested}`"
-    )]
+    #[error("the IR was exported for Kedro env `{exported}`, not `{requested}`")]
     EnvMismatch {
         /// The env asked for.
         requested: String,

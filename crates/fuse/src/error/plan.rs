@@ -6,14 +6,14 @@ use crate::suggest;
 
 /// One step of a task cycle: `task` writes `datasets`, which the next step's task reads.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct CycleStep {
+pub struct TaskCycleStep {
     /// The task, by the group or node it was made from.
     pub task: crate::plan::Origin,
     /// Datasets (without transcoding) it writes that the next task reads.
     pub datasets: Vec<String>,
 }
 
-fn cycle_text(steps: &[CycleStep]) -> String {
+fn cycle_text(steps: &[TaskCycleStep]) -> String {
     let mut out = String::new();
     for s in steps {
         let shown = s
@@ -128,7 +128,7 @@ pub enum PlanError {
     #[error("the fused groups make the task graph cyclic: {}", cycle_text(steps))]
     Cycle {
         /// The cycle, in dependency order.
-        steps: Vec<CycleStep>,
+        steps: Vec<TaskCycleStep>,
     },
     /// A node carries more than one `group.<name>` tag (grouping by tags).
     #[error(

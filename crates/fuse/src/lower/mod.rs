@@ -280,8 +280,9 @@ fn check_tasks(
     workflow: &Workflow,
     tasks: TaskCheck,
 ) -> Result<Vec<argo_model::lint::Finding>, LowerError> {
-    let mut findings =
-        argo_model::lint::lint_workflow(workflow, &argo_model::lint::LintOptions::default());
+    // The schema is checked in parts ([`check_shell`], `tasks`): the rules only here.
+    let rules = argo_model::lint::LintOptions::default().schema(false);
+    let mut findings = argo_model::lint::lint_workflow(workflow, &rules);
     findings.extend(tasks.run(workflow).map_err(encode_error)?);
     Ok(findings)
 }
@@ -305,11 +306,10 @@ fn encode_error(source: serde_json::Error) -> LowerError {
 /// Runs strict lint and the JSON-Schema check on `workflow`; any finding is an error.
 pub fn check(workflow: &Workflow) -> Result<(), LowerError> {
     // By reference: the same findings as linting `Document::from(workflow.clone())`.
-    let mut findings =
-        argo_model::lint::lint_workflow(workflow, &argo_model::lint::LintOptions::default());
-    let value = serde_json::to_value(workflow).map_err(encode_error)?;
-    findings.extend(argo_model::schema::validate(&value));
-    verdict(findings)
+    verdict(argo_model::lint::lint_workflow(
+        workflow,
+        &argo_model::lint::LintOptions::default(),
+    ))
 }
 
 fn param_value(name: &str, value: &str) -> Parameter {

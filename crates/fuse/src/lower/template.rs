@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::{ENTRYPOINT, MEMORY_DATASETS_ENV};
 use crate::config::{
-    Config, CustomTemplate, EnvVar, MachineType, PodGc, RetryStrategy, TemplateName, Toleration,
+    Config, CustomTemplate, EnvVar, MachineSpec, PodGc, RetryStrategy, TemplateName, Toleration,
     TtlStrategy,
 };
 use crate::error::LowerError;
@@ -170,7 +170,7 @@ fn configured(env: &[EnvVar]) -> Vec<core::EnvVar> {
         .collect()
 }
 
-fn resources(machine: &MachineType) -> core::ResourceRequirements {
+fn resources(machine: &MachineSpec) -> core::ResourceRequirements {
     let mut r = BTreeMap::new();
     r.insert("memory".to_owned(), Quantity(format!("{}Gi", machine.mem)));
     r.insert("cpu".to_owned(), Quantity(machine.cpu.to_string()));
@@ -187,7 +187,7 @@ fn resources(machine: &MachineType) -> core::ResourceRequirements {
     }
 }
 
-fn scratch_volume(machine: &MachineType) -> Result<core::Volume, LowerError> {
+fn scratch_volume(machine: &MachineSpec) -> Result<core::Volume, LowerError> {
     from_json(
         "scratch volume",
         json!({
@@ -291,7 +291,7 @@ fn secret_volumes(custom: &CustomTemplate) -> Result<Vec<core::Volume>, LowerErr
 /// Tolerations (the GPU one first for GPU machine types) and affinity of a machine type.
 fn scheduling(
     machine_name: &str,
-    machine: &MachineType,
+    machine: &MachineSpec,
 ) -> Result<(Vec<core::Toleration>, Option<core::Affinity>), LowerError> {
     let mut tolerations = Vec::new();
     if machine.num_gpu > 0 {
@@ -322,7 +322,7 @@ fn worker(
     name: &str,
     template: &TemplateName,
     machine_name: &str,
-    machine: &MachineType,
+    machine: &MachineSpec,
     retry_strategy: Option<&RetryStrategy>,
     config: &Config,
     image: &str,

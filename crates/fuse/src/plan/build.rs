@@ -183,7 +183,7 @@ fn units(
             group
                 .machine_type
                 .as_ref()
-                .map(kedro_graph::MachineType::as_str),
+                .map(kedro_graph::MachineTypeName::as_str),
             default_machine,
             &origin,
         )?;
@@ -192,7 +192,7 @@ fn units(
             group
                 .template
                 .as_ref()
-                .map(kedro_graph::TemplateRef::as_str),
+                .map(kedro_graph::TemplateName::as_str),
             default_template,
             &origin,
         )?;
@@ -231,13 +231,15 @@ fn units(
             config,
             node.machine_type
                 .as_ref()
-                .map(kedro_graph::MachineType::as_str),
+                .map(kedro_graph::MachineTypeName::as_str),
             default_machine,
             &origin,
         )?;
         let template = resolve_template(
             config,
-            node.template.as_ref().map(kedro_graph::TemplateRef::as_str),
+            node.template
+                .as_ref()
+                .map(kedro_graph::TemplateName::as_str),
             default_template,
             &origin,
         )?;

@@ -7,7 +7,7 @@ use kedro_graph::{DatasetId, NodeIndex, PipelineGraph};
 
 use super::Crossing;
 use super::build::{Partition, Unit};
-use crate::error::{CycleStep, PlanError};
+use crate::error::{PlanError, TaskCycleStep};
 
 /// The task graph over partition representatives: edges `(from, to)` sorted, each with the
 /// datasets (sorted) that make it.
@@ -113,7 +113,7 @@ fn find_cycle(
     units: &[Unit],
     indeg: &[usize],
     key: &[usize],
-) -> Vec<CycleStep> {
+) -> Vec<TaskCycleStep> {
     let left = |r: usize| indeg[r] > 0;
     let mut pred: HashMap<usize, Vec<usize>> = HashMap::new();
     for (a, b, _) in edges.iter() {
@@ -157,7 +157,7 @@ fn find_cycle(
                 .map(|d| graph.dataset(*d).name().to_owned())
                 .collect();
             datasets.sort();
-            CycleStep {
+            TaskCycleStep {
                 task: units[a].origin.clone(),
                 datasets,
             }

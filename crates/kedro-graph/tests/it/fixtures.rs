@@ -1,6 +1,6 @@
 //! The fixture IR documents under `tests/fixtures`.
 
-use kedro_graph::{DatasetKind, MachineType, NodeIndex};
+use kedro_graph::{DatasetKind, MachineTypeName, NodeIndex};
 
 use crate::support::{check_document, fixtures_dir, json_files, validator};
 
@@ -59,7 +59,7 @@ fn spaceflights() {
             .group()
             .machine_type
             .as_ref()
-            .map(MachineType::as_str),
+            .map(MachineTypeName::as_str),
         Some("gpu")
     );
 
