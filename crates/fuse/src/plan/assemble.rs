@@ -22,6 +22,9 @@ pub(super) struct Assembly<'a> {
     pub(super) keys: &'a [Option<String>],
     /// The strategy's splits.
     pub(super) splits: Vec<RawSplit>,
+    /// Per dataset: whether a node the plan leaves out (a partial run) reads it, so that it
+    /// must be persisted.
+    pub(super) read_elsewhere: &'a [bool],
 }
 
 pub(super) fn assemble(
@@ -39,6 +42,7 @@ pub(super) fn assemble(
         order,
         keys,
         splits,
+        read_elsewhere,
     } = a;
     // Per unit: its task's position (`NONE` for none), computed once, so that the per-node and
     // per-dataset loops below are plain array reads (no hashing, no union-find walks).
@@ -70,7 +74,13 @@ pub(super) fn assemble(
         .collect();
     let all_names = allocate_names(config, units, &unit_lists, &task_keys);
     let (task_names, init_names) = all_names.split_at(order.len());
-    let mut mem = memory_datasets(config, graph, unit_of, &task_of_unit, order.len());
+    let mut mem = memory_datasets(
+        config,
+        graph,
+        (unit_of, &task_of_unit),
+        read_elsewhere,
+        order.len(),
+    );
 
     // Edges by task position; `edges` has one entry per (from, to) pair, so sorting by the pair
     // alone gives the same order as sorting whole tuples.
@@ -274,12 +284,13 @@ fn allocate_names(
 }
 
 /// Per task position: the datasets it keeps in memory (sorted), when `use_memory_datasets` is
-/// on: written and read only inside the task, read at least once, under one name.
+/// on: written and read only inside the task (and by no node a partial run leaves out), read at
+/// least once, under one name.
 fn memory_datasets(
     config: &Config,
     graph: &PipelineGraph<'_>,
-    unit_of: &[usize],
-    task_of_unit: &[usize],
+    (unit_of, task_of_unit): (&[usize], &[usize]),
+    read_elsewhere: &[bool],
     task_count: usize,
 ) -> Vec<Vec<DatasetName>> {
     let mut mem: Vec<Vec<DatasetName>> = vec![Vec::new(); task_count];
@@ -288,7 +299,11 @@ fn memory_datasets(
     }
     let task_of = |n: kedro_graph::NodeIndex| task_of_unit[unit_of[n.index()]];
     for (id, d) in graph.datasets() {
-        if d.is_parameter() || d.variants().len() != 1 || d.consumers().is_empty() {
+        if d.is_parameter()
+            || d.variants().len() != 1
+            || d.consumers().is_empty()
+            || read_elsewhere[id.index()]
+        {
             continue;
         }
         let Some(p) = d.producer() else { continue };

@@ -6,7 +6,7 @@ use kedro_graph::{PipelineGraph, Project};
 
 use super::assemble::{Assembly, assemble};
 use super::graph::{crossings, order_tasks, task_graph};
-use super::select::{check_memory_inputs, extend_selection};
+use super::select::{check_memory_inputs, extend_selection, read_elsewhere};
 use super::{GroupBy, Origin, Partial, Plan, PlanOptions, group};
 use crate::config::{Config, MachineTypeName, TemplateName};
 use crate::error::PlanError;
@@ -151,6 +151,7 @@ pub fn plan(project: &Project, config: &Config, options: &PlanOptions) -> Result
             order: &order,
             keys: &grouped.keys,
             splits: grouped.splits,
+            read_elsewhere: &read_elsewhere(&graph, full),
         },
         &mut grouped.part,
         warnings,

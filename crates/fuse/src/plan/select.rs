@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
-use kedro_graph::{Filter, GroupName, NodeName, Pipeline, Project, Selection};
+use kedro_graph::{Filter, GroupName, NodeName, Pipeline, PipelineGraph, Project, Selection};
 
 use crate::error::PlanError;
 use crate::suggest;
@@ -227,4 +227,26 @@ pub(super) fn check_memory_inputs(
         }
     }
     Ok(())
+}
+
+/// Per dataset of `graph` (the planned part of `full`): whether a node of `full` that is not
+/// planned reads it. Such a dataset is persisted even when it could stay in memory: a later
+/// run of the nodes left out needs it, as after `kedro run` with the same filter.
+pub(super) fn read_elsewhere(graph: &PipelineGraph<'_>, full: &Pipeline) -> Vec<bool> {
+    let mut out = vec![false; graph.dataset_count()];
+    if graph.node_count() == full.nodes.len() {
+        return out;
+    }
+    for node in full
+        .nodes
+        .iter()
+        .filter(|n| graph.node_index(n.name.as_str()).is_none())
+    {
+        for input in &node.inputs {
+            if let Some(id) = graph.dataset_id(input.base()) {
+                out[id.index()] = true;
+            }
+        }
+    }
+    out
 }

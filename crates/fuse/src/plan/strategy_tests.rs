@@ -427,3 +427,24 @@ fn a_selected_node_may_not_read_a_memory_dataset_whose_writer_is_left_out() {
         err.hints()
     );
 }
+
+#[test]
+fn a_partial_run_persists_what_the_nodes_it_leaves_out_read() {
+    // a -> x -> b, and x -> c: a run of a and b (one chain) keeps nothing of x in memory when c
+    // is left out, since a later run of c reads x; as `kedro run --to-nodes b` saves it.
+    let f = Fixture::new()
+        .node("a", &["raw"], &["x"], none())
+        .node("b", &["x"], &["y"], none())
+        .node("c", &["x"], &["z"], none());
+    let c = config(json!({"runner": {"use_memory_datasets": true}}));
+    let full = plan(&f.project(), &c, &by(GroupBy::Namespace)).expect("plans");
+    assert!(full.tasks.iter().all(|t| t.memory_datasets.is_empty()));
+    let sel = selection(json!({"to_nodes": ["b"]}), Some(&["a", "b"]));
+    let partial =
+        super::plan(&f.project(), &c, &by(GroupBy::Chains).selection(sel)).expect("plans");
+    assert_eq!(tasks(&partial), [t("a", &["a", "b"])]);
+    assert!(
+        partial.tasks[0].memory_datasets.is_empty(),
+        "x is read by c"
+    );
+}

@@ -431,6 +431,12 @@ proptest! {
                 let graph = restricted.pipeline.graph().expect("valid");
                 check_plan(&project, &graph, &p, true);
                 check_grouping(&graph, &p, strategy);
+                // What a node left out reads is persisted, for a later run of it.
+                let full = pipeline.graph().expect("valid");
+                for m in p.tasks.iter().flat_map(|t| &t.memory_datasets) {
+                    let d = full.dataset(full.dataset_id(m.as_str()).expect("known"));
+                    prop_assert!(d.consumers().iter().all(|c| planned.contains(full.node(*c).name.as_str())));
+                }
             }
             // A group that is not convex fails as in a full plan.
             Err(PlanError::Cycle { .. }) => {}
