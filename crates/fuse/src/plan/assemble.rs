@@ -62,16 +62,7 @@ pub(super) fn assemble(
     for i in graph.topo_order() {
         nodes[task_of_unit[unit_of[i.index()]]].push(graph.node(*i).name.clone());
     }
-    let task_keys: Vec<Option<String>> = unit_lists
-        .iter()
-        .map(|us| {
-            if us.len() > 1 {
-                keys[us[0]].clone()
-            } else {
-                None
-            }
-        })
-        .collect();
+    let task_keys = task_keys(&unit_lists, keys);
     let all_names = allocate_names(config, units, &unit_lists, &task_keys);
     let (task_names, init_names) = all_names.split_at(order.len());
     let mut mem = memory_datasets(
@@ -146,6 +137,20 @@ pub(super) fn assemble(
         partial: None,
         warnings,
     }
+}
+
+/// Per task: the strategy's key, when the task holds more than one unit.
+fn task_keys(unit_lists: &[Vec<usize>], keys: &[Option<String>]) -> Vec<Option<String>> {
+    unit_lists
+        .iter()
+        .map(|us| {
+            if us.len() > 1 {
+                keys[us[0]].clone()
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// The init-template tasks, named `init_names`.
