@@ -231,3 +231,38 @@ def test_run_local_runs_a_partial_run(tmp_path: Path) -> None:
     assert (project / "data/07_model_output/north/anomalies.csv").exists()
     assert not (project / "data/07_model_output/south").exists()
     assert not (project / "data/08_reporting").exists()
+
+
+def test_a_submitted_partial_run_shows_as_such_in_list_and_status(tmp_path: Path) -> None:
+    """Through the Kubernetes API stand-in (tests/k8s_peer/peer.py), as test_cluster.py."""
+    from test_cluster import NS, Cluster, Peer
+
+    peer = Peer()
+    try:
+        cluster = Cluster(tmp_path, peer)
+        full = cluster.run("submit", "-e", "base", "--no-build")
+        assert full.returncode == 0, full.stderr[-3000:]
+        partial = cluster.run("submit", "-e", "base", "--no-build", "--tags", "data_science")
+        assert partial.returncode == 0, partial.stderr[-3000:]
+        name = partial.stdout.strip()
+        assert name.startswith("spaceflights-mini-default-partial-")
+        labels = peer.workflow(name)["metadata"]["labels"]
+        assert labels["argo-kedro.io/partial"] == "true"
+        assert labels["argo-kedro.io/filter"] == "tags-data_science"
+
+        listed = cluster.run("list")
+        assert listed.returncode == 0, listed.stderr
+        rows = {line.split()[0]: line for line in listed.stdout.splitlines()}
+        assert rows["NAME"].split()[-1] == "FILTER"
+        assert rows[name].endswith("--tags=data_science")
+        assert rows[full.stdout.strip()].endswith(" -")
+        as_json = json.loads(cluster.run("list", "--format", "json").stdout)
+        assert {w["name"]: w["filter"] for w in as_json} == {
+            name: "--tags=data_science",
+            full.stdout.strip(): None,
+        }
+        status = cluster.run("status", name)
+        assert "Filter:    --tags=data_science (a partial run)" in status.stdout
+        assert all(w["metadata"]["namespace"] == NS for w in peer.workflows(NS))
+    finally:
+        peer.close()
