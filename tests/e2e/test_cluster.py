@@ -29,6 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "spaceflights-mini"
 PEER = ROOT / "tests" / "k8s_peer" / "peer.py"
+FIXTURES = ROOT / "crates" / "argo-client" / "tests" / "fixtures"
 NS = "team-a"
 KUBE_NS = "default"
 IMAGE = "reg.example.com/sf:v1"
@@ -632,6 +633,102 @@ def test_resubmit_memoized_submits_a_new_run(cluster: Cluster, manifest: dict) -
     assert result["mode"] == "memoized" and result["resubmitted_from"] == name
     assert result["name"] != name
     assert {w["metadata"]["name"] for w in cluster.peer.workflows()} == {name, result["name"]}
+
+
+def foreign_workflow(labels: dict[str, str] | None = None) -> dict:
+    """A Failed workflow that argo-kedro did not compile: Argo's own withParam fan-out over a
+    sub-DAG (from its util_test.go), one iteration's pod failed, as the controller left it."""
+    wf = yaml.safe_load((FIXTURES / "withparam-subdag-failed.yaml").read_text())
+    for key in ("resourceVersion", "uid", "creationTimestamp", "generation"):
+        wf["metadata"].pop(key)
+    wf["metadata"]["labels"].update(labels or {})
+    return wf
+
+
+def pods_for(peer: Peer, wf: dict) -> list[str]:
+    """Creates the pod of every Pod node (v2 names), as the controller did; returns them."""
+    name = wf["metadata"]["name"]
+    pods = []
+    for node_id, node in wf["status"]["nodes"].items():
+        if node["type"] == "Pod":
+            pod = f"{name}-{node['templateName']}-{fnv1a_32(node['name'])}"
+            peer.create_pod(pod, name, node_id, "log\n")
+            pods.append(pod)
+    return sorted(pods)
+
+
+def test_resubmit_no_rebuild_retries_a_workflow_this_tool_did_not_compile(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    """Outside any project, with no image to rebuild: the retry leaves `status.nodes` exactly as
+    Argo's FormulateRetryWorkflow does (traced by hand in
+    withparam-subdag-failed.retried-nodes.yaml): the failed iteration's DAG, the fan-out's
+    TaskGroup and the root are reset, the failed pod node and its pod deleted."""
+    wf = foreign_workflow()
+    name = cluster.peer.create_workflow(wf)
+    pods = pods_for(cluster.peer, wf)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    rebuild = cluster.run("resubmit", "--workflow-name", name, "--namespace", NS, cwd=elsewhere)
+    assert rebuild.returncode == 1
+    assert f"cannot tell which image workflow `{name}` runs" in rebuild.stderr
+    assert "hint: pass --no-rebuild" in rebuild.stderr
+
+    out = cluster.run(
+        "resubmit", "--workflow-name", name, "--no-rebuild", "--namespace", NS, cwd=elsewhere
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == name
+    assert cluster.docker_calls() == []
+    assert "hint" not in out.stderr
+
+    retried = cluster.peer.workflow(name)
+    expected = yaml.safe_load((FIXTURES / "withparam-subdag-failed.retried-nodes.yaml").read_text())
+    nodes = retried["status"]["nodes"]
+    reset = [i for i, n in expected.items() if n["startedAt"] == "2024-06-01T12:00:00Z"]
+    assert len(reset) == 3
+    for node_id in reset:  # startedAt is the time of the retry
+        assert nodes[node_id]["startedAt"] > "2025-"
+        nodes[node_id]["startedAt"] = "2024-06-01T12:00:00Z"
+    assert nodes == expected
+    assert "phase" not in retried["status"]
+    assert "workflows.argoproj.io/completed" not in retried["metadata"]["labels"]
+    assert cluster.peer.pods() == [p for p in pods if p != "subdag-iterate-jrfch-echo-1786915540"]
+
+
+def test_resubmit_checks_the_controller_instance_id(cluster: Cluster, tmp_path: Path) -> None:
+    label = "workflows.argoproj.io/controller-instanceid"
+    wf = foreign_workflow({label: "blue"})
+    name = cluster.peer.create_workflow(wf)
+    pods_for(cluster.peer, wf)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    args = ("resubmit", "--workflow-name", name, "--no-rebuild", "--namespace", NS)
+
+    refused = cluster.run(*args, cwd=elsewhere)
+    assert refused.returncode == 1
+    assert "belongs to controller instance `blue`, and no instance id is configured" in (
+        refused.stderr
+    )
+    assert "hint: if the controller of instance `blue`" in refused.stderr
+    other = cluster.run(*args, cwd=elsewhere, env={"ARGO_INSTANCEID": "green"})
+    assert other.returncode == 1 and "not to the configured `green`" in other.stderr
+    assert cluster.peer.workflow(name)["status"]["phase"] == "Failed"
+
+    # The project's argo.yml gives its workflows that instance id: the retry is allowed there.
+    for env in ("base", "cloud"):
+        argo_yml = cluster.project / "conf" / env / "argo.yml"
+        argo_yml.write_text(argo_yml.read_text() + f"labels: {{{label}: blue}}\n")
+    memo = cluster.run(*args, "--memoized", "--format", "json")
+    assert memo.returncode == 0, memo.stderr
+    created = json.loads(memo.stdout)["name"]
+    assert created.startswith("subdag-iterate-") and created != name
+    assert cluster.peer.workflow(created)["metadata"]["labels"][label] == "blue"
+
+    allowed = cluster.run(*args, cwd=elsewhere, env={"ARGO_INSTANCEID": "blue"})
+    assert allowed.returncode == 0, allowed.stderr
+    assert cluster.peer.workflow(name)["status"].get("phase", "") == ""
 
 
 # -- stop, terminate -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 //! Errors of this crate: [`Error`] for operations against the cluster, [`RetryError`] for the pure
-//! retry and resubmit algorithms, and [`NodesError`] for `status.compressedNodes`.
+//! retry and resubmit algorithms, [`SelectorError`] for node field selectors, and [`NodesError`]
+//! for `status.compressedNodes`.
 //!
 //! Messages describe this layer only; the cause is reached through [`std::error::Error::source`].
 
@@ -216,11 +217,46 @@ pub enum RetryError {
         /// What was given.
         given: String,
     },
-    /// A node field selector term is not `key=value` or `key!=value`.
-    #[error("node field selector term `{term}` is not key=value or key!=value")]
+    /// The node field selector could not be parsed.
+    #[error("invalid node field selector `{selector}`")]
     Selector {
-        /// The term.
-        term: String,
+        /// The selector.
+        selector: String,
+        /// The cause.
+        #[source]
+        source: SelectorError,
+    },
+    /// The workflow belongs to another controller instance than the configured one (Argo's
+    /// `instanceid.Service.Validate`).
+    #[error("{}", instance_message(.name, .label.as_deref(), .configured.as_deref()))]
+    InstanceId {
+        /// The workflow.
+        name: String,
+        /// Its `workflows.argoproj.io/controller-instanceid` label, if any.
+        label: Option<String>,
+        /// The configured instance id, if any.
+        configured: Option<String>,
+    },
+    /// A node lists a child that is not in `status.nodes`.
+    #[error("node `{node}` lists child `{child}`, which is not in status.nodes")]
+    MissingChild {
+        /// The node id.
+        node: String,
+        /// The missing child's id.
+        child: String,
+    },
+    /// A container node of a containerSet has no Pod node above it.
+    #[error("container node `{node}` has no Pod node among its ancestors")]
+    NoPod {
+        /// The node id.
+        node: String,
+    },
+    /// The new workflow fails Argo's validation of a submitted workflow (`validate.Workflow`
+    /// with `Submit: true`); nothing was created.
+    #[error("the new workflow fails validation: {}", findings_text(.findings))]
+    Invalid {
+        /// What is wrong, one finding per problem.
+        findings: Vec<argo_model::lint::Finding>,
     },
     /// The memoized run's name would exceed 63 characters.
     #[error("the new workflow name `{name}` is longer than 63 characters")]
@@ -235,6 +271,50 @@ pub enum RetryError {
         size: usize,
         /// The limit.
         limit: usize,
+    },
+}
+
+fn instance_message(name: &str, label: Option<&str>, configured: Option<&str>) -> String {
+    match (label, configured) {
+        (Some(l), Some(c)) => format!(
+            "workflow `{name}` belongs to controller instance `{l}`, not to the configured `{c}`"
+        ),
+        (Some(l), None) => format!(
+            "workflow `{name}` belongs to controller instance `{l}`, and no instance id is configured"
+        ),
+        (None, Some(c)) => format!(
+            "workflow `{name}` has no controller instance id, but instance `{c}` is configured"
+        ),
+        (None, None) => format!("workflow `{name}` is not managed by this controller instance"),
+    }
+}
+
+fn findings_text(findings: &[argo_model::lint::Finding]) -> String {
+    let all: Vec<String> = findings.iter().map(ToString::to_string).collect();
+    all.join("; ")
+}
+
+/// A node field selector could not be parsed (Kubernetes' `fields.ParseSelector` rules).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SelectorError {
+    /// A term has no operator.
+    #[error("term `{term}` is not field=value, field==value or field!=value")]
+    Term {
+        /// The term.
+        term: String,
+    },
+    /// A backslash is followed by something other than `\`, `,` or `=` (or ends the value).
+    #[error("invalid escape sequence `{sequence}` (only \\\\, \\, and \\= are escapes)")]
+    Escape {
+        /// The sequence.
+        sequence: String,
+    },
+    /// A value holds a `,` or `=` without a backslash before it.
+    #[error("unescaped `{character}` in a value (write \\{character})")]
+    Unescaped {
+        /// The character.
+        character: char,
     },
 }
 

@@ -55,6 +55,7 @@
 
 mod client;
 mod error;
+mod labels;
 mod logs;
 mod names;
 mod nodes;
@@ -63,12 +64,15 @@ mod params;
 mod rerun;
 mod resubmit;
 mod retry;
+mod selector;
 mod watch;
 
 #[doc(inline)]
 pub use client::{Client, ConnectOptions};
 #[doc(inline)]
-pub use error::{Error, NodesError, Result, RetryError};
+pub use error::{Error, NodesError, Result, RetryError, SelectorError};
+#[doc(inline)]
+pub use labels::{INSTANCE_ID_LABEL, Identity};
 #[doc(inline)]
 pub use logs::{LogOptions, WorkflowPod};
 #[doc(inline)]
@@ -85,9 +89,11 @@ pub use ops::{ListOptions, Shutdown, SubmitOptions, Submitted};
 pub use rerun::RetryOutcome;
 #[doc(inline)]
 pub use resubmit::{
-    RESUBMITTED_FROM_LABEL, ResubmitOptions, plan_resubmit, resubmit_generate_name,
+    RESUBMITTED_FROM_LABEL, ResubmitOptions, plan_resubmit, resubmit_generate_name, validate_submit,
 };
 #[doc(inline)]
 pub use retry::{DEFAULT_MAX_WORKFLOW_SIZE, RetryOptions, RetryPlan, plan_retry};
+#[doc(inline)]
+pub use selector::NodeSelector;
 #[doc(inline)]
 pub use watch::WorkflowStream;

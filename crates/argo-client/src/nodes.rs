@@ -61,16 +61,11 @@ pub fn pod_name(wf: &Workflow, node: &NodeStatus) -> PodName {
     if node.name == wf_name {
         return PodName::from_trusted(wf_name.to_owned());
     }
-    let template = node
-        .template_ref
-        .as_ref()
-        .and_then(|r| r.template.clone())
-        .or_else(|| node.template_name.clone())
-        .unwrap_or_default();
+    let template = template_of(node);
     let mut prefix = wf_name.to_owned();
     if !template.is_empty() {
         prefix.push('-');
-        prefix.push_str(&template);
+        prefix.push_str(template);
     }
     if prefix.len() > 242 {
         let mut cut = 242;
@@ -80,6 +75,15 @@ pub fn pod_name(wf: &Workflow, node: &NodeStatus) -> PodName {
         prefix.truncate(cut);
     }
     PodName::from_trusted(format!("{prefix}-{}", fnv1a_32(&node.name)))
+}
+
+/// The template a node ran (Argo's `GetTemplateFromNode`): `templateRef.template` when the node
+/// has a `templateRef` (even an empty one), else `templateName`.
+pub(crate) fn template_of(node: &NodeStatus) -> &str {
+    match &node.template_ref {
+        Some(r) => r.template.as_deref().unwrap_or_default(),
+        None => node.template_name.as_deref().unwrap_or_default(),
+    }
 }
 
 /// The phase of a node (`""` when unset).

@@ -1,7 +1,6 @@
-//! Parameter overrides (`NAME=VALUE`, Argo's `overrideParameters`) and node field selectors
-//! (Argo's `SelectorMatchesNode`).
+//! Parameter overrides (`NAME=VALUE`, Argo's `overrideParameters`).
 
-use argo_model::{AnyString, NodeStatus, Parameter, WorkflowSpec};
+use argo_model::{AnyString, Parameter, WorkflowSpec};
 
 use crate::error::RetryError;
 
@@ -25,93 +24,15 @@ pub(crate) fn override_parameters(
             ..Parameter::default()
         });
     }
+    let passed: Vec<String> = new.iter().map(|p| p.name.clone()).collect();
     let args = spec.arguments.get_or_insert_with(Default::default);
     for p in std::mem::take(&mut args.parameters) {
-        if !new.iter().any(|n| n.name == p.name) {
+        if !passed.contains(&p.name) {
             new.push(p);
         }
     }
     args.parameters = new;
     Ok(())
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Term {
-    key: String,
-    value: String,
-    negate: bool,
-}
-
-/// A parsed node field selector, e.g. `templateName=train,phase!=Skipped`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) struct NodeSelector(Vec<Term>);
-
-impl NodeSelector {
-    pub(crate) fn parse(selector: &str) -> Result<Self, RetryError> {
-        let mut terms = Vec::new();
-        for raw in selector.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-            let bad = || RetryError::Selector {
-                term: raw.to_owned(),
-            };
-            let (key, value, negate) = if let Some((k, v)) = raw.split_once("!=") {
-                (k, v, true)
-            } else if let Some((k, v)) = raw.split_once("==") {
-                (k, v, false)
-            } else if let Some((k, v)) = raw.split_once('=') {
-                (k, v, false)
-            } else {
-                return Err(bad());
-            };
-            if key.trim().is_empty() {
-                return Err(bad());
-            }
-            terms.push(Term {
-                key: key.trim().to_owned(),
-                value: value.trim().to_owned(),
-                negate,
-            });
-        }
-        Ok(Self(terms))
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub(crate) fn matches(&self, node: &NodeStatus) -> bool {
-        self.0.iter().all(|t| {
-            let actual = field(node, &t.key);
-            (actual.as_deref() == Some(t.value.as_str())) != t.negate
-        })
-    }
-}
-
-fn field(node: &NodeStatus, key: &str) -> Option<String> {
-    let template_ref = node.template_ref.as_ref();
-    match key {
-        "id" => Some(node.id.clone()),
-        "name" => Some(node.name.clone()),
-        "displayName" => node.display_name.clone(),
-        "phase" => node.phase.clone(),
-        "templateName" => template_ref
-            .and_then(|r| r.template.clone())
-            .or_else(|| node.template_name.clone()),
-        "templateRef.name" => template_ref.map(|r| r.name.clone()),
-        "templateRef.template" => template_ref.and_then(|r| r.template.clone()),
-        _ => {
-            let name = key
-                .strip_prefix("inputs.parameters.")?
-                .strip_suffix(".value")?;
-            node.inputs
-                .as_ref()?
-                .parameters
-                .iter()
-                .find(|p| p.name == name)?
-                .value
-                .as_ref()
-                .map(|v| v.as_str().to_owned())
-        }
-    }
 }
 
 #[cfg(test)]
@@ -135,20 +56,5 @@ mod tests {
             override_parameters(&mut WorkflowSpec::default(), &["x".into()]),
             Err(RetryError::Parameter { .. })
         ));
-    }
-
-    #[test]
-    fn selector_matches() {
-        let node = NodeStatus {
-            id: "wf-1".into(),
-            name: "wf.a".into(),
-            phase: Some("Succeeded".into()),
-            template_name: Some("train".into()),
-            ..NodeStatus::default()
-        };
-        let s = NodeSelector::parse("templateName=train,phase!=Failed").unwrap();
-        assert!(s.matches(&node));
-        assert!(!NodeSelector::parse("id=wf-2").unwrap().matches(&node));
-        assert!(NodeSelector::parse("nope").is_err());
     }
 }

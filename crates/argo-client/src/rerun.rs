@@ -8,9 +8,10 @@ use kube::api::{DeleteParams, PostParams};
 
 use crate::client::{Client, retry_transient, status_code};
 use crate::error::{Error, Result};
+use crate::labels::check_instance_id;
 use crate::names::{NodeId, PodName, WorkflowName};
 use crate::ops::{Submitted, WORKFLOWS, workflow_name};
-use crate::resubmit::{ResubmitOptions, plan_resubmit};
+use crate::resubmit::{ResubmitOptions, plan_resubmit, validate_submit};
 use crate::retry::{RetryOptions, plan_retry};
 
 /// What [`Client::retry`] did.
@@ -53,7 +54,8 @@ pub(crate) fn random_suffix() -> String {
 
 impl Client {
     /// Retries the failed nodes of a Failed or Error workflow in place (Argo's `argo retry`):
-    /// plans with [`plan_retry`], deletes the pods of the deleted nodes (a missing pod is fine,
+    /// checks its controller instance id against [`RetryOptions::instance_id`], plans with
+    /// [`plan_retry`], deletes the pods of the deleted nodes (a missing pod is fine,
     /// any other failure aborts before the workflow is written), then replaces the workflow with
     /// the resourceVersion it was read at. On a 409 Conflict it starts over (up to 5 times).
     pub async fn retry(&self, name: &WorkflowName, opts: &RetryOptions) -> Result<RetryOutcome> {
@@ -69,6 +71,10 @@ impl Client {
         let mut missing_pods: Vec<PodName> = Vec::new();
         for attempt in 1..=ATTEMPTS {
             let wf = self.get(name).await?;
+            check_instance_id(&wf, opts.instance_id.as_deref()).map_err(|source| Error::Plan {
+                name: name.clone(),
+                source,
+            })?;
             let plan = plan_retry(&wf, opts, &now()).map_err(|source| Error::Plan {
                 name: name.clone(),
                 source,
@@ -123,7 +129,8 @@ impl Client {
     }
 
     /// Submits a new run of a workflow (Argo's `argo resubmit`), memoized or not (see
-    /// [`plan_resubmit`]). A memoized run's name collision is retried with a new suffix.
+    /// [`plan_resubmit`]), once it passes [`validate_submit`] (else nothing is created). A
+    /// memoized run's name collision is retried with a new suffix.
     pub async fn resubmit(&self, name: &WorkflowName, opts: &ResubmitOptions) -> Result<Submitted> {
         Box::pin(self.resubmit_boxed(name, opts)).await
     }
@@ -134,6 +141,10 @@ impl Client {
         opts: &ResubmitOptions,
     ) -> Result<Submitted> {
         let old = self.get(name).await?;
+        check_instance_id(&old, opts.instance_id.as_deref()).map_err(|source| Error::Plan {
+            name: name.clone(),
+            source,
+        })?;
         let api = self.workflows();
         let pp = PostParams::default();
         let mut last = None;
@@ -146,6 +157,11 @@ impl Client {
                     }
                 })?;
             new.metadata.namespace = Some(self.namespace.to_string());
+            // Argo's `SubmitWorkflow`: validated before it is created.
+            validate_submit(&new).map_err(|source| Error::Plan {
+                name: name.clone(),
+                source,
+            })?;
             match retry_transient(false, || api.create(&pp, &new)).await {
                 Ok(created) => {
                     return Ok(Submitted {

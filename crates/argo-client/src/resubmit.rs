@@ -3,14 +3,16 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use argo_model::lint::{LintOptions, Severity, lint_submit};
 use argo_model::{NodeStatus, Workflow, WorkflowStatus};
 use indexmap::IndexMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 
 use crate::error::RetryError;
-use crate::nodes::{failed_or_error, hydrated_nodes, node_id, phase};
+use crate::labels::{Identity, label_creator};
+use crate::nodes::{COMPLETED_LABEL, failed_or_error, hydrated_nodes, node_id, phase};
 use crate::params::override_parameters;
-use crate::retry::upsert_completed_false;
+use crate::retry::{ARCHIVING_LABEL, upsert_completed_false};
 
 /// Label that records which workflow a resubmitted one came from.
 pub const RESUBMITTED_FROM_LABEL: &str = "workflows.argoproj.io/resubmitted-from-workflow";
@@ -20,8 +22,8 @@ const DROPPED_LABELS: [&str; 6] = [
     "workflows.argoproj.io/creator-email",
     "workflows.argoproj.io/creator-preferred-username",
     "workflows.argoproj.io/phase",
-    "workflows.argoproj.io/completed",
-    "workflows.argoproj.io/workflow-archiving-status",
+    COMPLETED_LABEL,
+    ARCHIVING_LABEL,
 ];
 
 /// Options of a resubmit (a new run of an old workflow).
@@ -32,6 +34,14 @@ pub struct ResubmitOptions {
     pub memoized: bool,
     /// `NAME=VALUE` overrides of the workflow parameters.
     pub parameters: Vec<String>,
+    /// The controller instance id the caller works with (`None`: none). [`Client::resubmit`]
+    /// refuses an old workflow whose `workflows.argoproj.io/controller-instanceid` label does
+    /// not match it, as the Argo Server does; [`plan_resubmit`] does not look at it.
+    ///
+    /// [`Client::resubmit`]: crate::Client::resubmit
+    pub instance_id: Option<String>,
+    /// Who resubmits: sets the creator labels (`None`: they are removed).
+    pub identity: Option<Identity>,
 }
 
 impl ResubmitOptions {
@@ -48,6 +58,20 @@ impl ResubmitOptions {
         self.parameters = parameters.into_iter().map(Into::into).collect();
         self
     }
+
+    /// Sets the controller instance id to check the old workflow against.
+    #[must_use]
+    pub fn instance_id(mut self, instance_id: Option<String>) -> Self {
+        self.instance_id = instance_id;
+        self
+    }
+
+    /// Sets who resubmits (the creator labels).
+    #[must_use]
+    pub fn identity(mut self, identity: Option<Identity>) -> Self {
+        self.identity = identity;
+        self
+    }
 }
 
 /// The `generateName` of a resubmitted run: the old one's, else its name followed by `-`.
@@ -58,9 +82,10 @@ pub fn resubmit_generate_name(old: &Workflow) -> String {
     }
 }
 
-/// Builds the new run of `old`. A memoized run is named `generateName + suffix` (the caller picks
-/// 5 random `[a-z0-9]`), since its node ids depend on the final name; otherwise the API server
-/// generates the name and `suffix` is unused.
+/// Builds the new run of `old` (Argo's `FormulateResubmitWorkflow`); [`validate_submit`] checks
+/// it before it is created, as Argo's `SubmitWorkflow` does. A memoized run is named `generateName + suffix` (the caller picks 5 random `[a-z0-9]`), since
+/// its node ids depend on the final name; otherwise the API server generates the name and
+/// `suffix` is unused.
 ///
 /// ```
 /// use argo_client::{ResubmitOptions, plan_resubmit};
@@ -80,7 +105,8 @@ pub fn plan_resubmit(
     suffix: &str,
     now: &Time,
 ) -> Result<Workflow, RetryError> {
-    let old_name = old.metadata.name.clone().ok_or(RetryError::Unnamed)?;
+    // As Argo, a nameless workflow is resubmitted as `-` + suffix (the API server refuses it).
+    let old_name = old.metadata.name.clone().unwrap_or_default();
     let generate_name = resubmit_generate_name(old);
     if opts.memoized {
         let phase = old
@@ -103,6 +129,7 @@ pub fn plan_resubmit(
     for l in DROPPED_LABELS {
         labels.remove(l);
     }
+    label_creator(&mut labels, opts.identity.as_ref());
     labels.insert(RESUBMITTED_FROM_LABEL.to_owned(), old_name.clone());
     let mut new = Workflow {
         api_version: old.api_version.clone(),
@@ -141,6 +168,28 @@ pub fn plan_resubmit(
         new.status = Some(status);
     }
     Ok(new)
+}
+
+/// Argo's check of a workflow before it is created (`SubmitWorkflow`: `validate.Workflow` with
+/// `Submit: true`), with argo-model's rules: [`lint_submit`] of what is submitted (the status
+/// aside), not strict (a workflow read from the cluster may carry fields of a newer Argo), and
+/// with Argo's JSON Schema when the feature `schema` is on (the default). Any error finding
+/// refuses the workflow.
+///
+/// # Errors
+/// [`RetryError::Invalid`] with the findings.
+pub fn validate_submit(wf: &Workflow) -> Result<(), RetryError> {
+    let submitted = Workflow {
+        status: None,
+        ..wf.clone()
+    };
+    let mut findings = lint_submit(&submitted, &LintOptions::default().strict(false));
+    findings.retain(|f| f.severity == Severity::Error);
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(RetryError::Invalid { findings })
+    }
 }
 
 fn succeeded_below(nodes: &IndexMap<String, NodeStatus>, id: &str) -> bool {

@@ -1,5 +1,5 @@
 //! The checks of [`Plan::new`](crate::Plan::new) that look inside templates: variables, inputs,
-//! secrets, retry limits, and the warnings for what cannot run locally.
+//! secrets, retry strategies, and the warnings for what cannot run locally.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,12 +8,43 @@ use k8s_openapi::api::core::v1::EnvVar;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::error::{Error, MissingSecret, Result};
-use crate::plan::{Plan, warn};
-use crate::subst::tags;
+use crate::expr::Expr;
+use crate::plan::{Kind, Plan, warn};
+use crate::retry::Strategy;
+use crate::subst::{Tag, tags};
 use crate::{RunOptions, WarningKind};
 
 /// Tags a leaf template may use besides its inputs and the globals.
-const LEAF_EXTRA: &[&str] = &["retries", "pod.name", "node.name"];
+const LEAF_EXTRA: &[&str] = &[
+    "retries",
+    "lastRetry.exitCode",
+    "lastRetry.status",
+    "lastRetry.duration",
+    "lastRetry.message",
+    "pod.name",
+    "node.name",
+];
+
+/// Checks that `tag` resolves with `known`: a simple tag by name, an expression when it is in
+/// the supported subset and reads only known variables. `used_in` names the template or task.
+pub(crate) fn check_tag(tag: Tag<'_>, known: &dyn Fn(&str) -> bool, used_in: &str) -> Result<()> {
+    match tag {
+        Tag::Simple(name) if known(name) => Ok(()),
+        Tag::Simple(name) => Err(Error::Unresolved {
+            used_in: used_in.to_owned(),
+            variable: name.to_owned(),
+        }),
+        Tag::Expression(e) => {
+            Expr::new(e, known)
+                .map(|_| ())
+                .map_err(|source| Error::InvalidExpression {
+                    used_in: used_in.to_owned(),
+                    expression: e.to_owned(),
+                    source,
+                })
+        }
+    }
+}
 
 pub(crate) fn check(plan: &mut Plan, wf: &Workflow) -> Result<()> {
     let spec = &wf.spec;
@@ -31,27 +62,30 @@ pub(crate) fn check(plan: &mut Plan, wf: &Workflow) -> Result<()> {
     if let Some(exit) = &spec.on_exit {
         warn(&mut plan.warnings, None, WarningKind::OnExit(exit.clone()));
     }
-    for task in spec
-        .templates
-        .iter()
-        .filter_map(|t| t.dag.as_ref())
-        .flat_map(|d| &d.tasks)
-    {
-        if task.continue_on.is_some() {
-            warn(
-                &mut plan.warnings,
-                None,
-                WarningKind::ContinueOn(task.name.clone()),
-            );
-        }
-        if let Some(exit) = &task.on_exit {
-            warn(&mut plan.warnings, None, WarningKind::OnExit(exit.clone()));
-        }
+    let exits = spec.templates.iter().flat_map(|t| {
+        let dag = t
+            .dag
+            .iter()
+            .flat_map(|d| &d.tasks)
+            .filter_map(|t| t.on_exit.clone());
+        let steps = t
+            .steps
+            .iter()
+            .flat_map(|g| &g.0)
+            .filter_map(|s| s.on_exit.clone());
+        dag.chain(steps).collect::<Vec<_>>()
+    });
+    for exit in exits {
+        warn(&mut plan.warnings, None, WarningKind::OnExit(exit));
     }
 
     // Root inputs come from the workflow parameters.
     let root = plan.scopes[0].template;
-    if plan.is_dag(root) {
+    if plan.is_scope(root) {
+        if plan.templates[root].retry_strategy.is_some() || default_retry.is_some() {
+            let name = plan.templates[root].name.clone();
+            warn(&mut plan.warnings, Some(&name), WarningKind::ScopeRetry);
+        }
         for p in plan.templates[root]
             .inputs
             .iter()
@@ -73,8 +107,12 @@ pub(crate) fn check(plan: &mut Plan, wf: &Workflow) -> Result<()> {
     let mut leaf_templates = BTreeSet::new();
     for n in 0..plan.nodes.len() {
         check_task(plan, n)?;
+        let t = plan.nodes[n].template;
         if plan.nodes[n].inner.is_none() {
-            leaf_templates.insert(plan.nodes[n].template);
+            leaf_templates.insert(t);
+        } else if plan.templates[t].retry_strategy.is_some() {
+            let name = plan.templates[t].name.clone();
+            warn(&mut plan.warnings, Some(&name), WarningKind::ScopeRetry);
         }
     }
     let mut missing = Vec::new();
@@ -89,6 +127,45 @@ pub(crate) fn check(plan: &mut Plan, wf: &Workflow) -> Result<()> {
     if !missing.is_empty() {
         return Err(Error::MissingSecrets { missing });
     }
+    check_done_tasks(plan)
+}
+
+/// Tasks given as done exist, run a process, and get every output parameter they declare.
+fn check_done_tasks(plan: &Plan) -> Result<()> {
+    for (task, outputs) in &plan.options.done_tasks {
+        let node = plan
+            .nodes
+            .iter()
+            .find(|n| n.name.as_str() == task && n.inner.is_none())
+            .ok_or_else(|| Error::UnknownDoneTask { task: task.clone() })?;
+        let declared: Vec<&str> = plan.templates[node.template]
+            .outputs
+            .iter()
+            .flat_map(|o| &o.parameters)
+            .map(|p| p.name.as_str())
+            .collect();
+        if let Some((unknown, _)) = outputs
+            .iter()
+            .find(|(n, _)| !declared.contains(&n.as_str()))
+        {
+            return Err(Error::UnknownDoneOutput {
+                task: task.clone(),
+                output: unknown.clone(),
+                declared: declared.iter().map(ToString::to_string).collect(),
+            });
+        }
+        let missing: Vec<String> = declared
+            .iter()
+            .filter(|d| !outputs.iter().any(|(n, _)| n == *d))
+            .map(ToString::to_string)
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::MissingDoneOutputs {
+                task: task.clone(),
+                outputs: missing,
+            });
+        }
+    }
     Ok(())
 }
 
@@ -96,21 +173,27 @@ pub(crate) fn check(plan: &mut Plan, wf: &Workflow) -> Result<()> {
 fn check_task(plan: &Plan, n: usize) -> Result<()> {
     let node = &plan.nodes[n];
     let scope_inputs = input_names(&plan.templates[plan.scopes[node.scope].template]);
+    let known = |tag: &str| {
+        if let Some(name) = tag.strip_prefix("inputs.parameters.") {
+            scope_inputs.contains(name)
+        } else if let Some(rest) = tag.strip_prefix("tasks.") {
+            matches!(plan.scopes[node.scope].kind, Kind::Dag { .. }) && sibling_ref(plan, n, rest)
+        } else if let Some(rest) = tag.strip_prefix("steps.") {
+            matches!(plan.scopes[node.scope].kind, Kind::Steps { .. }) && sibling_ref(plan, n, rest)
+        } else {
+            plan.globals.contains_key(tag)
+        }
+    };
     for (_, value) in &node.arguments {
+        let used_in = format!("the arguments of task `{}`", node.name);
         for tag in tags(value) {
-            let ok = if let Some(name) = tag.strip_prefix("inputs.parameters.") {
-                scope_inputs.contains(name)
-            } else if let Some(rest) = tag.strip_prefix("tasks.") {
-                sibling_output(plan, node.scope, rest)
-            } else {
-                plan.globals.contains_key(tag)
-            };
-            if !ok {
-                return Err(Error::UnresolvedInTask {
-                    task: node.name.clone(),
-                    variable: tag.to_owned(),
-                });
-            }
+            check_tag(tag, &known, &used_in)?;
+        }
+    }
+    if let Some(when) = &node.when {
+        let used_in = format!("the `when` of task `{}`", node.name);
+        for tag in tags(when) {
+            check_tag(tag, &known, &used_in)?;
         }
     }
     let template = &plan.templates[node.template];
@@ -127,18 +210,35 @@ fn check_task(plan: &Plan, n: usize) -> Result<()> {
     Ok(())
 }
 
-/// Whether `rest` (after `tasks.`) is `S.outputs.parameters.Y` of a sibling `S` that declares `Y`.
-fn sibling_output(plan: &Plan, scope: usize, rest: &str) -> bool {
-    let Some((task, param)) = rest.split_once(".outputs.parameters.") else {
+/// Whether `rest` (after `tasks.` or `steps.`) is `S.outputs.parameters.Y` (of a sibling `S`
+/// that declares `Y`), `S.status` or `S.exitCode` (of a leaf `S`), where `S` is a sibling that
+/// finishes before task `n` starts: a DAG task it depends on, or a step of an earlier group.
+fn sibling_ref(plan: &Plan, n: usize, rest: &str) -> bool {
+    let node = &plan.nodes[n];
+    let Some((task, what)) = rest.split_once('.') else {
         return false;
     };
-    plan.scopes[scope].children.iter().any(|&c| {
-        plan.nodes[c].name.leaf() == task
-            && plan.templates[plan.nodes[c].template]
-                .outputs
-                .iter()
-                .flat_map(|o| &o.parameters)
-                .any(|p| p.name == param)
+    plan.scopes[node.scope].children.iter().any(|&c| {
+        let sib = &plan.nodes[c];
+        let before = match &plan.scopes[node.scope].kind {
+            Kind::Steps { .. } => sib.group < node.group,
+            // A task may read any sibling it (transitively) depends on; the check is made
+            // when the value is needed.
+            Kind::Dag { .. } => c != n,
+        };
+        before
+            && sib.name.leaf() == task
+            && match what.strip_prefix("outputs.parameters.") {
+                Some(param) => plan.templates[sib.template]
+                    .outputs
+                    .iter()
+                    .flat_map(|o| &o.parameters)
+                    .any(|p| p.name == param),
+                None => {
+                    what == "status"
+                        || (matches!(what, "exitCode" | "outputs.result") && sib.inner.is_none())
+                }
+            }
     })
 }
 
@@ -169,6 +269,12 @@ pub(crate) fn leaf_texts(t: &Template) -> Vec<&str> {
     if let Some(IntOrString::String(s)) = t.retry_strategy.as_ref().and_then(|r| r.limit.as_ref()) {
         texts.push(s);
     }
+    texts.extend(t.pod_spec_patch.as_deref());
+    texts.extend(
+        t.retry_strategy
+            .as_ref()
+            .and_then(|r| r.expression.as_deref()),
+    );
     texts
 }
 
@@ -179,38 +285,35 @@ fn env_values(env: &[EnvVar]) -> impl Iterator<Item = &str> {
 fn check_leaf(plan: &mut Plan, ti: usize) -> Result<()> {
     let t = &plan.templates[ti];
     let inputs = input_names(t);
+    let known = |tag: &str| {
+        tag.strip_prefix("inputs.parameters.").map_or_else(
+            || plan.globals.contains_key(tag) || LEAF_EXTRA.contains(&tag),
+            |name| inputs.contains(name),
+        )
+    };
+    let used_in = format!("template `{}`", t.name);
     for text in leaf_texts(t) {
         for tag in tags(text) {
-            let ok = tag.strip_prefix("inputs.parameters.").map_or_else(
-                || plan.globals.contains_key(tag) || LEAF_EXTRA.contains(&tag),
-                |name| inputs.contains(name),
-            );
-            if !ok {
-                return Err(Error::UnresolvedInTemplate {
-                    template: t.name.clone(),
-                    variable: tag.to_owned(),
-                });
-            }
+            check_tag(tag, &known, &used_in)?;
         }
     }
-    match t.retry_strategy.as_ref().and_then(|r| r.limit.as_ref()) {
-        Some(IntOrString::Int(i)) if *i < 0 => {
-            return Err(Error::InvalidRetryLimit {
-                template: t.name.clone(),
-                value: i.to_string(),
-            });
-        }
-        Some(IntOrString::String(s)) if !s.contains("{{") && s.trim().parse::<u32>().is_err() => {
-            return Err(Error::InvalidRetryLimit {
-                template: t.name.clone(),
-                value: s.clone(),
-            });
-        }
-        _ => {}
-    }
-
     let name = Some(t.name.as_str());
     let mut kinds = Vec::new();
+    if let Some(r) = &t.retry_strategy {
+        let strategy = Strategy::new(r).map_err(|source| Error::InvalidRetryStrategy {
+            template: t.name.clone(),
+            source,
+        })?;
+        for comparison in strategy.expression.iter().flat_map(|e| &e.always_false) {
+            kinds.push(WarningKind::AlwaysFalse(comparison.clone()));
+        }
+        plan.strategies.insert(ti, strategy);
+    }
+    let artifacts = t.inputs.as_ref().is_some_and(|i| !i.artifacts.is_empty())
+        || t.outputs.as_ref().is_some_and(|o| !o.artifacts.is_empty());
+    if artifacts {
+        kinds.push(WarningKind::Artifacts);
+    }
     if !t.sidecars.is_empty() {
         kinds.push(WarningKind::Sidecars(
             t.sidecars.iter().map(|s| s.name.clone()).collect(),
@@ -251,12 +354,6 @@ fn check_leaf(plan: &mut Plan, ti: usize) -> Result<()> {
         {
             kinds.push(WarningKind::EnvSource(e.name.clone()));
         }
-    }
-    if t.retry_strategy
-        .as_ref()
-        .is_some_and(|r| r.expression.is_some())
-    {
-        kinds.push(WarningKind::RetryExpression);
     }
     for k in kinds {
         warn(&mut plan.warnings, name, k);

@@ -10,6 +10,7 @@ pub(crate) enum Outcome {
     Failed,
     Errored,
     Omitted,
+    Skipped,
 }
 
 /// A result a `depends` operand may test (`task.Result`).
@@ -193,6 +194,42 @@ impl<T> Expr<T> {
         }
     }
 
+    /// The same expression with each bare operand `T` spelt out as upstream's
+    /// `expandDependency` does: `(T.Succeeded || T.Skipped || T.Daemoned)`, plus `T.Errored` and
+    /// `T.Failed` when `continue_on(T)` gives `(failed, error)` true.
+    pub(crate) fn expand_bare(self, continue_on: &dyn Fn(&T) -> (bool, bool)) -> Self
+    where
+        T: Clone,
+    {
+        match self {
+            Self::Task(t, Test::Bare) => {
+                let (failed, error) = continue_on(&t);
+                let mut tests = vec![Test::Succeeded, Test::Skipped, Test::Daemoned];
+                if error {
+                    tests.push(Test::Errored);
+                }
+                if failed {
+                    tests.push(Test::Failed);
+                }
+                let mut parts = tests.into_iter().map(|test| Self::Task(t.clone(), test));
+                let first = parts
+                    .next()
+                    .unwrap_or(Self::Task(t.clone(), Test::Succeeded));
+                parts.fold(first, |acc, p| Self::Or(Box::new(acc), Box::new(p)))
+            }
+            Self::Task(t, test) => Self::Task(t, test),
+            Self::Not(e) => Self::Not(Box::new(e.expand_bare(continue_on))),
+            Self::And(a, b) => Self::And(
+                Box::new(a.expand_bare(continue_on)),
+                Box::new(b.expand_bare(continue_on)),
+            ),
+            Self::Or(a, b) => Self::Or(
+                Box::new(a.expand_bare(continue_on)),
+                Box::new(b.expand_bare(continue_on)),
+            ),
+        }
+    }
+
     /// `a && b` of two optional expressions.
     pub(crate) fn and_opt(a: Option<Self>, b: Option<Self>) -> Option<Self> {
         match (a, b) {
@@ -211,7 +248,8 @@ impl<T> Expr<T> {
                     Test::Failed => o == Outcome::Failed,
                     Test::Errored => o == Outcome::Errored,
                     Test::Omitted => o == Outcome::Omitted,
-                    Test::Skipped | Test::Daemoned => false,
+                    Test::Skipped => o == Outcome::Skipped,
+                    Test::Daemoned => false,
                 }
             }
             Self::Not(e) => !e.eval(outcome)?,
@@ -233,6 +271,25 @@ mod tests {
 
     fn eval(text: &str, f: impl Fn(&str) -> Option<Outcome>) -> Option<bool> {
         parse(text).unwrap().eval(&|t: &String| f(t))
+    }
+
+    #[test]
+    fn expand_dependency_adds_continue_on_results() {
+        // Upstream `expandDependency` (workflow/common/ancestry.go).
+        let e = parse("a").unwrap().expand_bare(&|_| (true, false));
+        assert_eq!(eval_expr(&e, Outcome::Failed), Some(true));
+        assert_eq!(eval_expr(&e, Outcome::Errored), Some(false));
+        assert_eq!(eval_expr(&e, Outcome::Omitted), Some(false));
+        let e = parse("a").unwrap().expand_bare(&|_| (false, true));
+        assert_eq!(eval_expr(&e, Outcome::Errored), Some(true));
+        assert_eq!(eval_expr(&e, Outcome::Failed), Some(false));
+        // An explicit result is left as written.
+        let e = parse("a.Failed").unwrap().expand_bare(&|_| (false, false));
+        assert_eq!(eval_expr(&e, Outcome::Failed), Some(true));
+    }
+
+    fn eval_expr(e: &Expr<String>, o: Outcome) -> Option<bool> {
+        e.eval(&|_: &String| Some(o))
     }
 
     #[test]

@@ -5,7 +5,10 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::depends::DependsSyntax;
+use crate::expr::ExprError;
 use crate::names::InvalidTaskName;
+use crate::retry::InvalidRetryStrategy;
+use crate::retry_vars::SubstituteError;
 use crate::{TaskName, Warning};
 
 /// `Result` with [`Error`].
@@ -98,21 +101,24 @@ pub enum Error {
         /// Tasks on the cycle.
         tasks: Vec<String>,
     },
-    /// A `{{...}}` tag in a template resolves to nothing known locally.
-    #[error("template `{template}`: cannot resolve `{{{{{variable}}}}}`")]
-    UnresolvedInTemplate {
-        /// The template.
-        template: String,
+    /// A `{{...}}` tag resolves to nothing known locally.
+    #[error("{used_in}: cannot resolve `{{{{{variable}}}}}`")]
+    Unresolved {
+        /// Where: ``template `x` `` or ``the arguments of task `y` ``.
+        used_in: String,
         /// The variable (without braces).
         variable: String,
     },
-    /// A `{{...}}` tag in a task's arguments resolves to nothing known locally.
-    #[error("task `{task}`: cannot resolve `{{{{{variable}}}}}` in its arguments")]
-    UnresolvedInTask {
-        /// The task.
-        task: TaskName,
-        /// The variable (without braces).
-        variable: String,
+    /// A `{{=...}}` tag is outside the supported expression subset.
+    #[error("{used_in}: cannot evaluate `{{{{={expression}}}}}` locally")]
+    InvalidExpression {
+        /// Where: ``template `x` `` or ``the arguments of task `y` ``.
+        used_in: String,
+        /// The expression (without `{{=` and `}}`).
+        expression: String,
+        /// Why.
+        #[source]
+        source: ExprError,
     },
     /// A template input parameter gets no value (no argument, no `value`, no `default`).
     #[error("input parameter `{input}` of template `{template}` is not supplied by {used_by}")]
@@ -136,13 +142,40 @@ pub enum Error {
         /// Each missing secret.
         missing: Vec<MissingSecret>,
     },
-    /// `retryStrategy.limit` is not a non-negative integer.
-    #[error("template `{template}`: retryStrategy.limit `{value}` is not a non-negative integer")]
-    InvalidRetryLimit {
+    /// A template's `retryStrategy` cannot be followed (a bad limit, policy, duration or
+    /// expression).
+    #[error("template `{template}`: invalid retryStrategy")]
+    InvalidRetryStrategy {
         /// The template.
         template: String,
-        /// The value as written.
-        value: String,
+        /// What is wrong.
+        #[source]
+        source: InvalidRetryStrategy,
+    },
+    /// A task given as done ([`RunOptions::done_task`](crate::RunOptions::done_task)) is not a
+    /// task of the workflow that runs a process.
+    #[error("task `{task}` (given as done) is not a task of the workflow that runs a process")]
+    UnknownDoneTask {
+        /// The name given.
+        task: String,
+    },
+    /// An output given for a task given as done is not declared by its template.
+    #[error("task `{task}` (given as done) has no output parameter `{output}` (it declares: {})", if declared.is_empty() { "none".to_owned() } else { declared.join(", ") })]
+    UnknownDoneOutput {
+        /// The task.
+        task: String,
+        /// The output given.
+        output: String,
+        /// What the template declares.
+        declared: Vec<String>,
+    },
+    /// A task given as done lacks values for some of its output parameters.
+    #[error("task `{task}` (given as done) needs a value for its output parameter(s) {}", outputs.join(", "))]
+    MissingDoneOutputs {
+        /// The task.
+        task: String,
+        /// The outputs without a value.
+        outputs: Vec<String>,
     },
     /// Strict mode, and planning found things that cannot run locally.
     #[error("{} feature(s) of the workflow cannot run locally (strict mode)", warnings.len())]
@@ -249,6 +282,36 @@ pub enum TaskError {
         /// The cause.
         #[source]
         source: io::Error,
+    },
+    /// `retryStrategy.expression` failed to evaluate (e.g. `asInt` of a non-number).
+    #[error("cannot evaluate retryStrategy.expression")]
+    RetryExpression {
+        /// Why.
+        #[source]
+        source: ExprError,
+    },
+    /// `retryStrategy.expression`, once its `{{...}}` tags are substituted, is outside the
+    /// supported subset.
+    #[error("retryStrategy.expression `{expression}`: {reason}")]
+    RetryExpressionText {
+        /// The substituted expression.
+        expression: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The retry variables could not be substituted into the template.
+    #[error("cannot substitute the retry variables")]
+    Substitute {
+        /// Why.
+        #[source]
+        source: SubstituteError,
+    },
+    /// Its `when` condition cannot be evaluated.
+    #[error("cannot evaluate its `when` condition")]
+    When {
+        /// Why.
+        #[source]
+        source: crate::WhenError,
     },
     /// The run was cancelled while the task ran; its process was killed.
     #[error("cancelled")]

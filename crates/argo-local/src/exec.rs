@@ -1,184 +1,55 @@
-//! Running one leaf task: rendering its command for each attempt, its process, its retries,
-//! its log and its output parameters. Runs on a worker thread; reports through a channel.
+//! One attempt of a leaf task: its command rendered, its process run (killed at a deadline or on
+//! cancellation), its log, and its output parameters read as Argo's executor reads them.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::sync::atomic::Ordering;
-use std::sync::mpsc::Sender;
-use std::sync::{Arc, atomic::AtomicBool};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use argo_model::{RetryStrategy, Template};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use argo_model::Template;
 
 use crate::error::TaskError;
-use crate::retry::{backoff_delay, parse_duration};
 use crate::subst::{expand_k8s, remap_path, remap_text, render};
-use crate::{RunOptions, TaskName, TaskStatus};
+use crate::{RunOptions, TaskName};
 
-/// Everything a worker needs to run one task.
-pub(crate) struct Job {
-    pub(crate) node: usize,
-    pub(crate) name: TaskName,
-    pub(crate) template: Template,
-    /// Every `{{tag}}` value except `retries`.
-    pub(crate) vars: BTreeMap<String, String>,
-    /// Secret env values by env var name.
-    pub(crate) secrets: BTreeMap<String, String>,
-    pub(crate) options: Arc<RunOptions>,
-}
-
-/// What a worker reports.
-pub(crate) enum Msg {
-    Started {
-        node: usize,
-        attempt: u32,
-        log: PathBuf,
-    },
-    Retrying {
-        node: usize,
-        attempt: u32,
-        exit_code: Option<i32>,
-        delay: Duration,
-    },
-    Finished(Box<Finished>),
-}
-
-/// The end of a task.
-pub(crate) struct Finished {
-    pub(crate) node: usize,
-    pub(crate) status: TaskStatus,
-    pub(crate) attempts: u32,
-    pub(crate) exit_code: Option<i32>,
-    pub(crate) duration: Duration,
-    pub(crate) log: PathBuf,
-    pub(crate) log_tail: Option<String>,
-    pub(crate) error: Option<TaskError>,
-    pub(crate) outputs: Vec<(String, String)>,
-}
+/// An output parameter: name, local path, default.
+pub(crate) type OutputFile = (String, PathBuf, Option<String>);
 
 /// One attempt, rendered.
-struct Attempt {
+pub(crate) struct Prepared {
     argv: Vec<String>,
     env: Vec<(String, String)>,
     script: Option<(PathBuf, String)>,
-    /// Output parameters: name, local path, default.
-    outputs: Vec<(String, PathBuf, Option<String>)>,
+    pub(crate) outputs: Vec<OutputFile>,
+    /// `podSpecPatch`, rendered (not applied).
+    pub(crate) pod_spec_patch: Option<String>,
 }
 
-/// How one attempt ended.
-enum Outcome {
-    Exited(i32),
-    Error(TaskError),
+/// How the process of an attempt ended.
+pub(crate) enum Exit {
+    /// It exited with this code (a signal `n` reads as `128 + n`); `killed` by SIGKILL.
+    Code { code: i32, killed: bool },
+    /// It was killed at its deadline (`backoff.maxDuration`).
+    Deadline { code: i32 },
 }
 
-pub(crate) fn run_job(job: &Job, tx: &Sender<Msg>) {
-    let opts = &job.options;
-    let log = opts.run_dir.join("logs").join(format!("{}.log", job.name));
-    let start = Instant::now();
-    let retry = job.template.retry_strategy.clone().unwrap_or_default();
-    let policy = retry
-        .retry_policy
-        .clone()
-        .unwrap_or_else(|| "OnFailure".into());
-    let mut attempt = 0;
-    let (status, exit_code, error, outputs) = loop {
-        attempt += 1;
-        let (outcome, outputs) = match run_attempt(job, attempt, &log, tx) {
-            Ok((code, _)) if code != 0 => (Outcome::Exited(code), Vec::new()),
-            Ok((code, files)) => match read_outputs(&files) {
-                Ok(values) => break (TaskStatus::Succeeded, Some(code), None, values),
-                Err(e) => (Outcome::Error(e), Vec::new()),
-            },
-            Err(e) => (Outcome::Error(e), Vec::new()),
-        };
-        let (status, code, error) = match outcome {
-            Outcome::Exited(code) => (TaskStatus::Failed, Some(code), None),
-            Outcome::Error(e) => (TaskStatus::Errored, None, Some(e)),
-        };
-        let limit = match retry_limit(&retry, job, attempt) {
-            Ok(l) => l,
-            Err(e) => break (TaskStatus::Errored, code, Some(e), outputs),
-        };
-        let retryable = match policy.as_str() {
-            "Always" => true,
-            "OnError" | "OnTransientError" => status == TaskStatus::Errored,
-            _ => status == TaskStatus::Failed,
-        };
-        let cancelled =
-            is_cancelled(opts.cancel.as_ref()) || matches!(error, Some(TaskError::Cancelled));
-        if !retryable || attempt > limit || cancelled {
-            break (status, code, error, outputs);
-        }
-        let delay = if opts.backoff {
-            backoff_delay(&retry, attempt)
-        } else {
-            Duration::ZERO
-        };
-        let max = retry
-            .backoff
-            .as_ref()
-            .and_then(|b| b.max_duration.as_deref())
-            .and_then(parse_duration);
-        if max.is_some_and(|m| start.elapsed() + delay > m) {
-            break (status, code, error, outputs);
-        }
-        let _ = tx.send(Msg::Retrying {
-            node: job.node,
-            attempt,
-            exit_code: code,
-            delay,
-        });
-        sleep_unless_cancelled(delay, opts.cancel.as_ref());
+/// Renders `t` (retry variables already substituted) with `vars` for task `name`.
+pub(crate) fn prepare(
+    t: &Template,
+    name: &TaskName,
+    vars: &BTreeMap<String, String>,
+    secrets: &BTreeMap<String, String>,
+    opts: &RunOptions,
+) -> Result<Prepared, TaskError> {
+    let r = |s: &str| {
+        render(s, &|tag| vars.get(tag).cloned())
+            .map_err(|u| TaskError::Unresolved { variable: u.0 })
     };
-    let log_tail = status.is_failure().then(|| tail(&log, opts.log_tail_lines));
-    let _ = tx.send(Msg::Finished(Box::new(Finished {
-        node: job.node,
-        status,
-        attempts: attempt,
-        exit_code,
-        duration: start.elapsed(),
-        log,
-        log_tail,
-        error,
-        outputs,
-    })));
-}
-
-fn retry_limit(retry: &RetryStrategy, job: &Job, attempt: u32) -> Result<u32, TaskError> {
-    match &retry.limit {
-        None => Ok(0),
-        Some(IntOrString::Int(i)) => Ok(u32::try_from(*i).unwrap_or(0)),
-        Some(IntOrString::String(s)) => {
-            let text = render_vars(s, job, attempt)?;
-            text.trim()
-                .parse()
-                .map_err(|_| TaskError::InvalidRetryLimit { value: text })
-        }
-    }
-}
-
-fn render_vars(text: &str, job: &Job, attempt: u32) -> Result<String, TaskError> {
-    let retries = (attempt - 1).to_string();
-    render(text, &|tag| {
-        if tag == "retries" {
-            Some(retries.clone())
-        } else {
-            job.vars.get(tag).cloned()
-        }
-    })
-    .map_err(|u| TaskError::Unresolved { variable: u.0 })
-}
-
-/// Renders the command of `attempt` (see the crate docs for the rules).
-fn prepare(job: &Job, attempt: u32) -> Result<Attempt, TaskError> {
-    let t = &job.template;
-    let opts = &job.options;
-    let r = |s: &str| render_vars(s, job, attempt);
-    let out_dir = opts.run_dir.join("outputs").join(job.name.as_str());
+    let out_dir = opts.run_dir.join("outputs").join(name.as_str());
     let mut outputs = Vec::new();
     let mut path_map = Vec::new();
     for p in t.outputs.iter().flat_map(|o| &o.parameters) {
@@ -205,7 +76,7 @@ fn prepare(job: &Job, attempt: u32) -> Result<Attempt, TaskError> {
             None,
         ),
         (None, Some(s)) => {
-            let file = opts.run_dir.join("scripts").join(job.name.as_str());
+            let file = opts.run_dir.join("scripts").join(name.as_str());
             (
                 s.command.clone(),
                 s.args.clone(),
@@ -218,7 +89,7 @@ fn prepare(job: &Job, attempt: u32) -> Result<Attempt, TaskError> {
     let mut env_map: BTreeMap<String, String> = BTreeMap::new();
     let mut env = Vec::new();
     for e in &env_vars {
-        let value = match (&e.value, job.secrets.get(&e.name)) {
+        let value = match (&e.value, secrets.get(&e.name)) {
             (_, Some(secret)) => secret.clone(),
             (Some(v), None) => expand_k8s(&text(v)?, &env_map),
             (None, None) if e.value_from.is_none() => String::new(),
@@ -245,19 +116,18 @@ fn prepare(job: &Job, attempt: u32) -> Result<Attempt, TaskError> {
     {
         words.splice(0..1, replacement.iter().cloned());
     }
-    Ok(Attempt {
+    let pod_spec_patch = t.pod_spec_patch.as_deref().map(r).transpose()?;
+    Ok(Prepared {
         argv: words,
         env,
         script,
         outputs,
+        pod_spec_patch,
     })
 }
 
-type AttemptResult = Result<(i32, Vec<(String, PathBuf, Option<String>)>), TaskError>;
-
-fn run_attempt(job: &Job, attempt: u32, log: &Path, tx: &Sender<Msg>) -> AttemptResult {
-    let opts = &job.options;
-    let a = prepare(job, attempt)?;
+/// Creates the output-parameter directories (removing stale files) and writes the script.
+fn write_files(a: &Prepared) -> Result<(), TaskError> {
     for (_, path, _) in &a.outputs {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent).map_err(|source| TaskError::Prepare {
@@ -283,7 +153,38 @@ fn run_attempt(job: &Job, attempt: u32, log: &Path, tx: &Sender<Msg>) -> Attempt
             path: file.clone(),
             source,
         })?;
+        // Executable, as in the pod (`command: [sh, -c]` runs the file itself).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(file, fs::Permissions::from_mode(0o755)).map_err(|source| {
+                TaskError::Prepare {
+                    path: file.clone(),
+                    source,
+                }
+            })?;
+        }
     }
+    Ok(())
+}
+
+/// At most this much of stdout is kept as `outputs.result` (the last part), as Argo's executor.
+const MAX_RESULT: usize = 256 * 1024;
+
+/// Runs the prepared attempt number `attempt` (from 1), appending to `log`; `started` is called
+/// once the process runs. The process is killed at `deadline` or when `cancel` is set. With
+/// `capture`, stdout is also kept and returned as `outputs.result` (less one trailing newline,
+/// as `CaptureScriptResult`).
+pub(crate) fn run(
+    a: &Prepared,
+    attempt: u32,
+    log: &Path,
+    opts: &RunOptions,
+    deadline: Option<Instant>,
+    capture: bool,
+    started: &mut dyn FnMut(),
+) -> Result<(Exit, Option<String>), TaskError> {
+    write_files(a)?;
     let open_err = |source| TaskError::OpenLog {
         path: log.to_owned(),
         source,
@@ -308,44 +209,92 @@ fn run_attempt(job: &Job, attempt: u32, log: &Path, tx: &Sender<Msg>) -> Attempt
         .envs(opts.env.iter().map(|(k, v)| (k, v)))
         .envs(a.env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
-        .stdout(out)
         .stderr(err);
+    if capture {
+        cmd.stdout(Stdio::piped());
+    } else {
+        cmd.stdout(out.try_clone().map_err(open_err)?);
+    }
     let mut child = cmd
         .spawn()
         .map_err(|source| TaskError::Spawn { program, source })?;
     drop(cmd); // closes our copies of the log handles
-    let _ = tx.send(Msg::Started {
-        node: job.node,
-        attempt,
-        log: log.to_owned(),
+    started();
+    // Stdout goes to the log and is kept.
+    let tee = child.stdout.take().map(|mut stdout| {
+        std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = std::io::Read::read(&mut stdout, &mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let _ = out.write_all(&buf[..n]);
+                kept.extend_from_slice(&buf[..n]);
+            }
+            kept
+        })
     });
-    let status = match &opts.cancel {
-        None => child.wait().map_err(|source| TaskError::Wait { source })?,
-        Some(flag) => loop {
-            if let Some(s) = child
-                .try_wait()
-                .map_err(|source| TaskError::Wait { source })?
-            {
-                break s;
-            }
-            if flag.load(Ordering::Relaxed) {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(TaskError::Cancelled);
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        },
-    };
-    Ok((exit_code(status), a.outputs))
+    let exit = wait(child, deadline, opts.cancel.as_ref())?;
+    let result = tee.and_then(|t| t.join().ok()).map(|b| result_text(&b));
+    Ok((exit, result))
 }
 
-fn read_outputs(
-    outs: &[(String, PathBuf, Option<String>)],
-) -> Result<Vec<(String, String)>, TaskError> {
+/// `outputs.result` from stdout: less one trailing newline, its last 256 KiB.
+fn result_text(bytes: &[u8]) -> String {
+    let mut text = String::from_utf8_lossy(bytes).into_owned();
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    if text.len() > MAX_RESULT {
+        let mut cut = text.len() - MAX_RESULT;
+        while !text.is_char_boundary(cut) {
+            cut += 1;
+        }
+        text.drain(..cut);
+    }
+    text
+}
+
+fn wait(
+    mut child: Child,
+    deadline: Option<Instant>,
+    cancel: Option<&Arc<AtomicBool>>,
+) -> Result<Exit, TaskError> {
+    let wait_err = |source| TaskError::Wait { source };
+    if deadline.is_none() && cancel.is_none() {
+        let status = child.wait().map_err(wait_err)?;
+        return Ok(exit(status));
+    }
+    loop {
+        if let Some(s) = child.try_wait().map_err(wait_err)? {
+            return Ok(exit(s));
+        }
+        if cancel.is_some_and(|f| f.load(Ordering::Relaxed)) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(TaskError::Cancelled);
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            let _ = child.kill();
+            let status = child.wait().map_err(wait_err)?;
+            let Exit::Code { code, .. } = exit(status) else {
+                return Ok(Exit::Deadline { code: 137 });
+            };
+            return Ok(Exit::Deadline { code });
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Reads the output parameters after a successful attempt, as `SaveParameters` in Argo's
+/// executor: the file's content (or the default when it is missing) less exactly one trailing
+/// newline.
+pub(crate) fn read_outputs(outs: &[OutputFile]) -> Result<Vec<(String, String)>, TaskError> {
     let mut values = Vec::new();
     for (name, path, default) in outs {
         let value = match (fs::read_to_string(path), default) {
-            (Ok(text), _) => text.trim_end_matches(['\n', '\r']).to_owned(),
+            (Ok(text), _) => text,
             (Err(_), Some(d)) => d.clone(),
             (Err(source), None) => {
                 return Err(TaskError::ReadOutput {
@@ -355,23 +304,37 @@ fn read_outputs(
                 });
             }
         };
+        let value = value.strip_suffix('\n').map(str::to_owned).unwrap_or(value);
         values.push((name.clone(), value));
     }
     Ok(values)
 }
 
 #[cfg(unix)]
-fn exit_code(status: ExitStatus) -> i32 {
+fn exit(status: ExitStatus) -> Exit {
     use std::os::unix::process::ExitStatusExt;
-    status
-        .code()
-        .or_else(|| status.signal().map(|s| 128 + s))
-        .unwrap_or(-1)
+    match (status.code(), status.signal()) {
+        (Some(code), _) => Exit::Code {
+            code,
+            killed: false,
+        },
+        (None, Some(sig)) => Exit::Code {
+            code: 128 + sig,
+            killed: sig == 9,
+        },
+        (None, None) => Exit::Code {
+            code: -1,
+            killed: false,
+        },
+    }
 }
 
 #[cfg(not(unix))]
-fn exit_code(status: ExitStatus) -> i32 {
-    status.code().unwrap_or(-1)
+fn exit(status: ExitStatus) -> Exit {
+    Exit::Code {
+        code: status.code().unwrap_or(-1),
+        killed: false,
+    }
 }
 
 /// The last `lines` lines of the file at `path` (empty if unreadable).
@@ -381,17 +344,6 @@ pub(crate) fn tail(path: &Path, lines: usize) -> String {
         .unwrap_or_default();
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
-}
-
-fn is_cancelled(flag: Option<&Arc<AtomicBool>>) -> bool {
-    flag.is_some_and(|f| f.load(Ordering::Relaxed))
-}
-
-fn sleep_unless_cancelled(delay: Duration, flag: Option<&Arc<AtomicBool>>) {
-    let end = Instant::now() + delay;
-    while Instant::now() < end && !is_cancelled(flag) {
-        std::thread::sleep((end - Instant::now()).min(Duration::from_millis(50)));
-    }
 }
 
 /// Whether `env` reads the pod's workflow label (`WORKFLOW_ID` in argo-kedro's templates):
@@ -422,5 +374,26 @@ mod tests {
         assert_eq!(tail(&f, 2), "2\n3");
         assert_eq!(tail(&f, 10), "1\n2\n3");
         assert_eq!(tail(&dir.path().join("none"), 2), "");
+    }
+
+    #[test]
+    fn save_parameters_trims_exactly_one_newline() {
+        // Argo's executor `SaveParameters`: `strings.TrimSuffix(output, "\n")`.
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [("a", "x\n\n"), ("b", "y"), ("c", "z\r\n"), ("d", "\n")];
+        let mut outs = Vec::new();
+        for (name, text) in cases {
+            let path = dir.path().join(name);
+            fs::write(&path, text).unwrap();
+            outs.push((name.to_owned(), path, None));
+        }
+        outs.push((
+            "e".into(),
+            dir.path().join("missing"),
+            Some("dflt\n".into()),
+        ));
+        let values = read_outputs(&outs).unwrap();
+        let got: Vec<&str> = values.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(got, ["x\n", "y", "z\r", "", "dflt"]);
     }
 }

@@ -60,63 +60,115 @@
 //! ```
 //!
 //! # Rules
-//! - **Tasks.** The entrypoint is a DAG template (or a single container/script template).
-//!   Each DAG task whose template is a container or script template is a process; a task whose
-//!   template is itself a DAG is expanded in place (its tasks are named `outer.inner`).
-//!   `steps`, `resource`, `suspend`, `http`, `plugin`, `data` and `containerSet` templates,
-//!   `templateRef`, `when`, loops and `dag.target` are refused with [`Error`].
-//! - **Order.** A task starts when its `dependencies` and `depends` are met. `depends`
-//!   supports `&&`, `||`, `!`, parentheses and the results `Succeeded`, `Failed`, `Errored`,
-//!   `Skipped`, `Omitted`, `Daemoned` (a bare name means `Succeeded`); a task whose condition
-//!   comes out false is `Omitted`, as in Argo. At most [`RunOptions::jobs`] tasks run at once.
+//! The workflow runs as Argo's controller runs it (the upstream function is named in each
+//! module); what cannot run locally is refused by [`Plan::new`] before anything starts.
+//! - **Tasks.** The entrypoint is a DAG or steps template (or a single container/script
+//!   template). A task or step whose template is a container or script template is a process;
+//!   one whose template is itself a DAG or steps template is expanded in place (its tasks are
+//!   named `outer.inner`). `resource`, `suspend`, `http`, `plugin`, `data` and `containerSet`
+//!   templates, `templateRef`, loops (`withItems`, `withParam`, `withSequence`) and recursion
+//!   are refused with [`Error`].
+//! - **`when`** (`shouldExecute`). Substituted, then evaluated as govaluate does (bare words are
+//!   strings, numbers are floats; `== != < <= > >= =~ !~ && || !`, parentheses; or a
+//!   `{{=...}}` expression): false makes the task `Skipped`, which a bare dependency accepts.
+//! - **DAGs** (`executeDAG`, `assessDAGPhase`). A task starts when its `dependencies` and
+//!   `depends` allow (`&&`, `||`, `!`, parentheses, `.Succeeded`, `.Failed`, `.Errored`,
+//!   `.Skipped`, `.Omitted`, `.Daemoned`; a bare name means `Succeeded || Skipped || Daemoned`,
+//!   plus `Failed`/`Errored` when that task has `continueOn` for them); a task whose condition
+//!   comes out false is `Omitted`. A failure does not stop the DAG: tasks keep starting while
+//!   anything runs, so `depends: t.Failed` handlers run. The DAG is judged once nothing in it
+//!   runs: Failed (or Errored) when a target task (`dag.target`, else the tasks nothing depends
+//!   on) failed without `continueOn` for it, or is omitted below a failure; else Succeeded.
+//!   `dag.failFast: false` changes the order of that judgement as upstream; a template with
+//!   `failFast: true` starts no new task after a failure.
+//! - **Steps** (`executeSteps`). Groups run one after the other, the steps of a group in
+//!   parallel; once a group is done, a step that failed without `continueOn` fails the steps
+//!   template and no later group starts. `{{steps.X.outputs.parameters.Y}}`, `.status` and
+//!   `.exitCode` of earlier groups resolve.
+//! - **Run result.** [`RunReport::status`] is the entrypoint's phase, so a handled failure
+//!   still ends in [`RunStatus::Succeeded`]. At most [`RunOptions::jobs`] processes run at once
+//!   (a task waiting for a slot counts as created, as a pending pod).
 //! - **Processes.** `command` + `args` run in [`RunOptions::project_dir`]; the image and
 //!   `workingDir` are ignored. A script template's `source` is written to
-//!   `<run_dir>/scripts/<task>` and run as `command <file> args`. The process inherits this
+//!   `<run_dir>/scripts/<task>` (executable) and run as `command <file> args`. The process inherits this
 //!   process's environment, then [`RunOptions::env`], then the template's `env` (values; a
 //!   `secretKeyRef` reads a local variable, see [`RunOptions::secrets`]). Kubernetes `$(VAR)`
-//!   references to the template's env are expanded. stdout and stderr go to
+//!   references to the template's env are expanded (`$$` is `$`). stdout and stderr go to
 //!   `<run_dir>/logs/<task>.log`.
 //! - **Variables.** `{{inputs.parameters.X}}`, `{{workflow.parameters.X}}` (with
 //!   [`RunOptions::parameters`] overrides), `{{workflow.name}}`, `{{workflow.namespace}}`,
-//!   `{{workflow.uid}}`, `{{workflow.mainEntrypoint}}`, `{{tasks.T.outputs.parameters.Y}}`
-//!   (in task arguments), `{{retries}}`, `{{pod.name}}` and `{{node.name}}`. Anything else is an
-//!   error before the run.
-//! - **Output parameters.** A `valueFrom.path` that is absolute, say `/tmp/x`, is remapped to
-//!   `<run_dir>/outputs/<task>/tmp/x`: that directory is created before each attempt, and
-//!   every whole occurrence of the string `/tmp/x` in the command, args, env values and script
-//!   source is replaced by the local path, so the process writes where the value is read. (A
-//!   path is "whole" when it is not part of a longer path.) Relative paths are read relative to
-//!   the project directory. The value is the file's content without trailing newlines; a
-//!   missing file falls back to `valueFrom.default`, else the task errors.
-//! - **Retries.** `retryStrategy.limit` extra attempts (template, else `templateDefaults`, else
-//!   the workflow's), for non-zero exits (`OnFailure`, the default, and `Always`) or for errors
-//!   (`OnError`, `Always`); `backoff` delays are honoured ([`RunOptions::backoff`]).
-//! - **Failures.** When a task fails or errors, no new task starts; running tasks are waited
-//!   for; tasks that never started are `NotRun`. The [`TaskReport`] of a failed task has its
-//!   Kedro nodes, exit code and log tail.
+//!   `{{workflow.uid}}`, `{{workflow.mainEntrypoint}}`, `{{tasks.T.outputs.parameters.Y}}`,
+//!   `{{tasks.T.status}}`, `{{tasks.T.exitCode}}`, `{{tasks.T.outputs.result}}` (the task's
+//!   stdout less one trailing newline, kept when referenced: `CaptureScriptResult`) and
+//!   `steps.` alike (in arguments, `when` and template outputs),
+//!   `{{retries}}`, `{{lastRetry.exitCode|status|duration|message}}`, `{{pod.name}}`,
+//!   `{{node.name}}`, and `{{=expression}}` tags in the subset below. Anything else is an error
+//!   before the run.
+//! - **Output parameters** (`SaveParameters`). A `valueFrom.path` that is absolute, say
+//!   `/tmp/x`, is remapped to `<run_dir>/outputs/<task>/tmp/x`: that directory is created
+//!   before each attempt, and every whole occurrence of the string `/tmp/x` in the command,
+//!   args, env values and script source is replaced by the local path, so the process writes
+//!   where the value is read. Relative paths are read relative to the project directory. The
+//!   value is the file's content (or `valueFrom.default` when it is missing) less exactly one
+//!   trailing newline; a missing file without default errors the task.
+//! - **Retries** (`processNodeRetries`, `RetryPolicyActual`). The template's `retryStrategy`,
+//!   else `templateDefaults`', else the workflow's. Without `limit` retries have no bound. The
+//!   policy is `retryPolicy`, else `Always` when an `expression` is given, else `OnFailure`;
+//!   `OnTransientError` retries attempts whose message is one of upstream's transient errors
+//!   or matches [`RunOptions::transient_error_pattern`]. The expression sees `retries` and
+//!   `lastRetry.*`. `backoff` waits `duration * factor^n` up to `cap` (as upstream, only while
+//!   a `limit` is set and not used up; [`RunOptions::backoff`]), and `backoff.maxDuration`
+//!   stops retrying after that long from the first start and kills a running retry at that
+//!   deadline. Before each attempt `{{retries}}` and `{{lastRetry.*}}` are substituted into the
+//!   whole template ([`substitute_retry_variables`]), `podSpecPatch` included: the patch is
+//!   not applied locally but reported per attempt. A non-zero exit is `Failed` with the
+//!   message `main: Error (exit code N)` (`OOMKilled` when the process was killed by
+//!   SIGKILL); a process that cannot start, or outputs that cannot be read, `Errored`.
+//! - **Expressions** (`retryStrategy.expression`, `{{=...}}`). A subset of expr-lang, checked
+//!   up front: literals (numbers, `'strings'`, `true`, `false`, `nil`, `[lists]`), variables
+//!   by path (all strings, as in Argo), `!`/`not`, `-`, `* / %`, `+ -`, `== != < <= > >=`,
+//!   `in`/`not in`, `matches`, `contains`, `startsWith`, `endsWith`, `&&`/`and`, `||`/`or`,
+//!   `?:`, parentheses, `list[i]`, and the functions `asInt`, `asFloat`, `int`, `float`,
+//!   `string`, `len`, `lower`, `upper`, `trim`. What expr-lang would reject at run time (`<`
+//!   between a string and a number, `&&` on a string, ...) and anything else (`sprig.*`,
+//!   closures, `??`) is refused; `==` between a string and a number is false, as in expr-lang,
+//!   with a [`Warning`].
+//! - **Given as done.** [`RunOptions::done_task`] counts a task as succeeded with given
+//!   outputs, without running it (init tasks that need cluster services).
 //! - **What cannot run locally** (sidecars, init containers, volumes, `podSpecPatch`,
-//!   `envFrom`, config-map env sources, `continueOn`, exit handlers) is listed once in
-//!   [`Plan::warnings`] and left out, or refused with [`RunOptions::strict`].
+//!   `envFrom`, config-map env sources, exit handlers, retries of whole DAG or steps
+//!   templates) is listed once in [`Plan::warnings`] and left out, or refused with
+//!   [`RunOptions::strict`].
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod assess;
 mod check;
 mod depends;
 mod error;
 mod exec;
+mod expr;
 mod flatten;
+mod globals;
+mod job;
 mod names;
 mod options;
 mod plan;
 mod report;
 mod retry;
+mod retry_vars;
 mod run;
+mod state;
 mod subst;
+mod values;
+mod when;
 
 #[doc(inline)]
 pub use depends::DependsSyntax;
 #[doc(inline)]
 pub use error::{Error, MissingSecret, Result, TaskError};
+#[doc(inline)]
+pub use expr::ExprError;
 #[doc(inline)]
 pub use names::{InvalidTaskName, TaskName};
 #[doc(inline)]
@@ -125,8 +177,15 @@ pub use options::RunOptions;
 pub use plan::Plan;
 #[doc(inline)]
 pub use report::{
-    Event, Observer, RunReport, RunStatus, TaskReport, TaskStatus, Warning, WarningKind,
+    AttemptReport, Event, Observer, RunReport, RunStatus, TaskReport, TaskStatus, Warning,
+    WarningKind,
 };
+#[doc(inline)]
+pub use retry::InvalidRetryStrategy;
+#[doc(inline)]
+pub use retry_vars::{LastAttempt, RetryVariables, SubstituteError, substitute_retry_variables};
+#[doc(inline)]
+pub use when::WhenError;
 
 /// Plans and runs `workflow`: [`Plan::new`] then [`Plan::run`].
 pub fn run(

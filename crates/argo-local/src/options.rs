@@ -55,6 +55,13 @@ pub struct RunOptions {
     /// Set to `true` (from any thread) to stop the run: no new task starts and running processes
     /// are killed.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// What the controller's `TRANSIENT_ERROR_PATTERN` would be: attempt messages it matches
+    /// count as transient for `retryPolicy: OnTransientError`.
+    pub transient_error_pattern: Option<regex::Regex>,
+    /// Tasks that do not run and count as succeeded with these output parameters (task name,
+    /// outputs), e.g. init tasks that need cluster services. Every output parameter the task's
+    /// template declares must be given.
+    pub done_tasks: Vec<(String, Vec<(String, String)>)>,
 }
 
 impl RunOptions {
@@ -73,6 +80,8 @@ impl RunOptions {
             log_tail_lines: 20,
             backoff: true,
             cancel: None,
+            transient_error_pattern: None,
+            done_tasks: Vec::new(),
         }
     }
 
@@ -136,6 +145,20 @@ impl RunOptions {
     #[must_use]
     pub fn backoff(mut self, backoff: bool) -> Self {
         self.backoff = backoff;
+        self
+    }
+
+    /// Counts `task` as succeeded with `outputs`, without running it.
+    #[must_use]
+    pub fn done_task(mut self, task: impl Into<String>, outputs: Vec<(String, String)>) -> Self {
+        self.done_tasks.push((task.into(), outputs));
+        self
+    }
+
+    /// Sets the `TRANSIENT_ERROR_PATTERN` of `retryPolicy: OnTransientError`.
+    #[must_use]
+    pub fn transient_error_pattern(mut self, pattern: regex::Regex) -> Self {
+        self.transient_error_pattern = Some(pattern);
         self
     }
 

@@ -7,20 +7,62 @@ use argo_model::{Template, Workflow};
 use crate::depends::Expr;
 use crate::error::{Error, Result};
 use crate::flatten::{Builder, topo_leaves};
+use crate::globals::globals;
+use crate::retry::Strategy;
 use crate::{RunOptions, TaskName, Warning, WarningKind, check};
 
-/// One DAG instance: the entrypoint's DAG, or the DAG of a task whose template is a DAG.
+/// How the tasks of a scope are scheduled.
+#[derive(Debug, Clone)]
+pub(crate) enum Kind {
+    /// A DAG: tasks start when their gates allow; judged by `assessDAGPhase`.
+    Dag {
+        /// `dag.failFast` (default true).
+        fail_fast: bool,
+        /// Target tasks (`dag.target`, else the tasks nothing depends on), sorted as upstream.
+        targets: Vec<usize>,
+        /// Tasks that may run at all: the targets and their ancestors.
+        reachable: std::collections::HashSet<usize>,
+    },
+    /// Steps: groups run one after the other, the steps of a group in parallel.
+    Steps {
+        /// Node indices per group.
+        groups: Vec<Vec<usize>>,
+    },
+}
+
+/// One DAG or steps instance: the entrypoint's, or that of a task whose template is a DAG or
+/// steps template.
 #[derive(Debug)]
 pub(crate) struct Scope {
     /// Template index.
     pub(crate) template: usize,
     /// Its tasks (node indices).
     pub(crate) children: Vec<usize>,
-    /// The nested-DAG task that opens it (`None` for the entrypoint).
+    /// The nested task that opens it (`None` for the entrypoint).
     pub(crate) owner: Option<usize>,
+    pub(crate) kind: Kind,
 }
 
-/// A task of some DAG: a leaf (container or script template) or a nested DAG.
+/// `continueOn` of a task or step.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ContinueOn {
+    pub(crate) failed: bool,
+    pub(crate) error: bool,
+}
+
+impl ContinueOn {
+    /// `ContinuesOn(phase)`: whether a `Failed`/`Errored` task lets its DAG or step group go on.
+    pub(crate) fn continues(self, status: crate::TaskStatus) -> bool {
+        match status {
+            crate::TaskStatus::Failed => self.failed,
+            crate::TaskStatus::Errored => self.error,
+            _ => false,
+        }
+    }
+}
+
+/// A task of some DAG or step of some steps template: a leaf (container or script template)
+/// or a nested DAG or steps template.
 #[derive(Debug)]
 pub(crate) struct Node {
     pub(crate) name: TaskName,
@@ -30,11 +72,18 @@ pub(crate) struct Node {
     pub(crate) template: usize,
     /// Argument parameters (name, unrendered value).
     pub(crate) arguments: Vec<(String, String)>,
-    /// When it may run, over sibling node indices.
+    /// When it may run, over sibling node indices (DAG tasks).
     pub(crate) gate: Option<Expr<usize>>,
-    /// The scope it opens, for a nested DAG.
+    /// Its step group (steps), else 0.
+    pub(crate) group: usize,
+    pub(crate) continue_on: ContinueOn,
+    /// The scope it opens, for a nested DAG or steps template.
     pub(crate) inner: Option<usize>,
     pub(crate) kedro_nodes: Vec<String>,
+    /// Its stdout is referenced as `outputs.result` (upstream's `includeScriptOutput`).
+    pub(crate) capture_result: bool,
+    /// Its `when` condition, unsubstituted.
+    pub(crate) when: Option<String>,
 }
 
 /// A workflow checked and flattened into tasks: every error that can be found without running
@@ -78,8 +127,12 @@ pub struct Plan {
     pub(crate) nodes: Vec<Node>,
     /// Leaf node indices in a topological order.
     pub(crate) order: Vec<usize>,
+    /// Each node's position in `order` (`usize::MAX` for nested templates).
+    pub(crate) rank: Vec<usize>,
     /// Resolved secret env values per template index (env var name -> value).
     pub(crate) secrets: HashMap<usize, BTreeMap<String, String>>,
+    /// The checked `retryStrategy` per leaf template index that has one.
+    pub(crate) strategies: HashMap<usize, Strategy>,
     pub(crate) warnings: Vec<Warning>,
     pub(crate) jobs: usize,
 }
@@ -111,6 +164,7 @@ impl Plan {
         let globals = globals(workflow, &options, &workflow_name, &entry)?;
 
         let mut b = Builder {
+            globals: &globals,
             templates: &mut templates,
             by_name: &mut by_name,
             scopes: Vec::new(),
@@ -120,43 +174,25 @@ impl Plan {
             template: entry_idx,
             children: Vec::new(),
             owner: None,
+            kind: Kind::Dag {
+                fail_fast: true,
+                targets: vec![0],
+                reachable: std::iter::once(0).collect(),
+            },
         });
-        if b.templates[entry_idx].dag.is_some() {
+        if kind(&b.templates[entry_idx])? {
             b.expand(0, None, &mut vec![entry_idx])?;
         } else {
-            // A single leaf entrypoint: one task named after its template.
-            let name: TaskName = entry.parse().map_err(|source| Error::InvalidTaskName {
-                template: entry.clone(),
-                source,
-            })?;
-            kind(&b.templates[entry_idx])?;
-            let arguments = b.templates[entry_idx]
-                .inputs
-                .iter()
-                .flat_map(|i| &i.parameters)
-                .filter(|p| globals.contains_key(&format!("workflow.parameters.{}", p.name)))
-                .map(|p| {
-                    (
-                        p.name.clone(),
-                        format!("{{{{workflow.parameters.{}}}}}", p.name),
-                    )
-                })
-                .collect();
-            b.nodes.push(Node {
-                name,
-                scope: 0,
-                template: entry_idx,
-                arguments,
-                gate: None,
-                inner: None,
-                kedro_nodes: Vec::new(),
-            });
-            b.scopes[0].children.push(0);
+            leaf_entry(&mut b, &entry, entry_idx, &globals)?;
         }
         let (scopes, nodes) = (b.scopes, b.nodes);
 
         let mut order = Vec::new();
         topo_leaves(&scopes, &nodes, 0, &mut order);
+        let mut rank = vec![usize::MAX; nodes.len()];
+        for (i, &n) in order.iter().enumerate() {
+            rank[n] = i;
+        }
         let mut plan = Self {
             jobs: match spec.parallelism {
                 Some(p) if p > 0 => options
@@ -172,7 +208,9 @@ impl Plan {
             scopes,
             nodes,
             order,
+            rank,
             secrets: HashMap::new(),
+            strategies: HashMap::new(),
             warnings: Vec::new(),
         };
         check::check(&mut plan, workflow)?;
@@ -213,66 +251,56 @@ impl Plan {
             .map(|n| n.kedro_nodes.as_slice())
     }
 
-    pub(crate) fn is_dag(&self, template: usize) -> bool {
-        self.templates[template].dag.is_some()
+    pub(crate) fn is_scope(&self, template: usize) -> bool {
+        let t = &self.templates[template];
+        t.dag.is_some() || !t.steps.is_empty()
     }
 }
 
-/// `{{workflow.*}}` and other global values.
-fn globals(
-    wf: &Workflow,
-    options: &RunOptions,
-    name: &str,
+/// A single leaf entrypoint: one task named after its template, its inputs from the workflow
+/// parameters of the same name.
+fn leaf_entry(
+    b: &mut Builder<'_>,
     entry: &str,
-) -> Result<BTreeMap<String, String>> {
-    let mut g = BTreeMap::new();
-    g.insert("workflow.name".to_owned(), name.to_owned());
-    g.insert(
-        "workflow.namespace".to_owned(),
-        wf.metadata
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".into()),
-    );
-    g.insert("workflow.uid".to_owned(), format!("local-{name}"));
-    g.insert("workflow.mainEntrypoint".to_owned(), entry.to_owned());
-    if let Some(sa) = &wf.spec.service_account_name {
-        g.insert("workflow.serviceAccountName".to_owned(), sa.clone());
-    }
-    let declared = wf
-        .spec
-        .arguments
-        .as_ref()
-        .map(|a| a.parameters.as_slice())
-        .unwrap_or_default();
-    for p in declared {
-        let value = options
-            .parameters
-            .iter()
-            .rev()
-            .find(|(n, _)| *n == p.name)
-            .map(|(_, v)| v.clone());
-        let value = value
-            .or_else(|| p.value.as_ref().map(|v| v.as_str().to_owned()))
-            .or_else(|| {
-                p.value_from
-                    .as_ref()
-                    .and_then(|f| f.default.as_ref())
-                    .map(|v| v.as_str().to_owned())
-            })
-            .ok_or_else(|| Error::MissingWorkflowParameter {
-                name: p.name.clone(),
-            })?;
-        g.insert(format!("workflow.parameters.{}", p.name), value);
-    }
-    for (n, v) in &options.parameters {
-        g.entry(format!("workflow.parameters.{n}"))
-            .or_insert_with(|| v.clone());
-    }
-    Ok(g)
+    entry_idx: usize,
+    globals: &BTreeMap<String, String>,
+) -> Result<()> {
+    // A single leaf entrypoint: one task named after its template.
+    let name: TaskName = entry.parse().map_err(|source| Error::InvalidTaskName {
+        template: entry.to_owned(),
+        source,
+    })?;
+    let arguments = b.templates[entry_idx]
+        .inputs
+        .iter()
+        .flat_map(|i| &i.parameters)
+        .filter(|p| globals.contains_key(&format!("workflow.parameters.{}", p.name)))
+        .map(|p| {
+            (
+                p.name.clone(),
+                format!("{{{{workflow.parameters.{}}}}}", p.name),
+            )
+        })
+        .collect();
+    b.nodes.push(Node {
+        name,
+        scope: 0,
+        template: entry_idx,
+        arguments,
+        gate: None,
+        group: 0,
+        continue_on: ContinueOn::default(),
+        inner: None,
+        kedro_nodes: Vec::new(),
+        capture_result: false,
+        when: None,
+    });
+    b.scopes[0].children.push(0);
+
+    Ok(())
 }
 
-/// What a template is, for the runner: a leaf, or a DAG.
+/// What a template is, for the runner: a leaf (`false`), or a DAG or steps template (`true`).
 pub(crate) fn kind(t: &Template) -> Result<bool> {
     let unsupported = |feature| {
         Err(Error::UnsupportedTemplate {
@@ -280,11 +308,8 @@ pub(crate) fn kind(t: &Template) -> Result<bool> {
             feature,
         })
     };
-    if t.dag.is_some() {
+    if t.dag.is_some() || !t.steps.is_empty() {
         return Ok(true);
-    }
-    if !t.steps.is_empty() {
-        return unsupported("steps templates");
     }
     if t.container_set.is_some() {
         return unsupported("containerSet templates");

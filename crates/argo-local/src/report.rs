@@ -36,10 +36,15 @@ pub enum WarningKind {
     /// This environment variable comes from a source other than a value or a secret (a config
     /// map, a field or resource reference) and is not set.
     EnvSource(String),
-    /// `continueOn`: any failure still stops the run.
-    ContinueOn(String),
-    /// `retryStrategy.expression` is not evaluated; retries follow `limit` and `retryPolicy`.
-    RetryExpression,
+    /// A `retryStrategy` applies to this DAG or steps template (its own, or the workflow's):
+    /// the controller retries the whole template when it fails; locally it is not retried (its
+    /// leaf tasks still retry by their own strategies).
+    ScopeRetry,
+    /// A retry expression compares a string with a number (`lastRetry.exitCode == 137`): as in
+    /// Argo, this is always false (compare with `'137'` or use `asInt(...)`).
+    AlwaysFalse(String),
+    /// Input and output artifacts are not passed (no artifact repository here).
+    Artifacts,
     /// The exit handler (`onExit`) is not run.
     OnExit(String),
 }
@@ -75,13 +80,16 @@ impl fmt::Display for WarningKind {
                 f,
                 "env var `{var}` has a source that is not available locally; not set"
             ),
-            WarningKind::ContinueOn(task) => write!(
-                f,
-                "continueOn of task `{task}` is ignored; any failure stops the run"
+            WarningKind::ScopeRetry => f.write_str(
+                "a retryStrategy on a dag or steps template is not applied locally (its tasks still retry)",
             ),
-            WarningKind::RetryExpression => {
-                f.write_str("retryStrategy.expression is not evaluated locally")
-            }
+            WarningKind::AlwaysFalse(c) => write!(
+                f,
+                "retryStrategy.expression compares a string with a number (`{c}`), which is never equal (as in Argo); write the number in quotes or use asInt()"
+            ),
+            WarningKind::Artifacts => f.write_str(
+                "artifacts are not passed locally (no artifact repository); files stay where tasks write them",
+            ),
             WarningKind::OnExit(t) => write!(f, "exit handler `{t}` is not run locally"),
         }
     }
@@ -100,7 +108,10 @@ pub enum TaskStatus {
     Errored,
     /// Its `depends` expression came out false: not run, as in Argo.
     Omitted,
-    /// Never started, because the run stopped first (a failure or a cancellation).
+    /// Its `when` condition came out false: not run, as in Argo.
+    Skipped,
+    /// Never started: its DAG or steps template was judged first (a failed step group, a
+    /// `failFast` template, a skipped init task), or the run was cancelled.
     NotRun,
 }
 
@@ -118,6 +129,7 @@ impl fmt::Display for TaskStatus {
             Self::Failed => "Failed",
             Self::Errored => "Errored",
             Self::Omitted => "Omitted",
+            Self::Skipped => "Skipped",
             Self::NotRun => "NotRun",
         })
     }
@@ -136,6 +148,8 @@ pub enum Event {
         attempt: u32,
         /// Its log file (all attempts append to it).
         log: PathBuf,
+        /// The template's `podSpecPatch` as substituted for this attempt (not applied locally).
+        pod_spec_patch: Option<String>,
     },
     /// An attempt failed and the task will be tried again after `delay`.
     TaskRetrying {
@@ -162,10 +176,9 @@ pub enum Event {
         /// Exit code of the last attempt, if a process ran.
         exit_code: Option<i32>,
     },
-    /// A task failed (or the run was cancelled): no new task starts; `running` tasks are
-    /// waited for.
+    /// The run was cancelled: no new task starts; `running` tasks are killed.
     Stopping {
-        /// The failed task, `None` when cancelled.
+        /// Always `None` (kept for callers that match on it).
         failed: Option<TaskName>,
         /// Tasks still running.
         running: Vec<TaskName>,
@@ -211,15 +224,37 @@ pub struct TaskReport {
     pub error: Option<Arc<TaskError>>,
     /// Its output parameters (name, value), in template order.
     pub outputs: Vec<(String, String)>,
+    /// Why it ended as it did, as Argo's node message (`main: Error (exit code 1)`, `No more
+    /// retries left`, `retryStrategy.expression evaluated to false`, ...).
+    pub message: Option<String>,
+    /// Each attempt, in order.
+    pub history: Vec<AttemptReport>,
+}
+
+/// One attempt of a task.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AttemptReport {
+    /// `Succeeded`, `Failed` or `Errored`.
+    pub status: TaskStatus,
+    /// Its exit code, if its process ran (a signal `n` reads as `128 + n`).
+    pub exit_code: Option<i32>,
+    /// Argo's message for it (`main: Error (exit code 2)`).
+    pub message: String,
+    /// How long it ran.
+    pub duration: Duration,
+    /// The template's `podSpecPatch` as substituted for this attempt (not applied locally).
+    pub pod_spec_patch: Option<String>,
 }
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RunStatus {
-    /// Every task succeeded or was omitted.
+    /// The entrypoint succeeded, as the controller judges it (a failed task whose failure
+    /// is handled, by `continueOn` or a `depends: t.Failed` task, does not fail the run).
     Succeeded,
-    /// A task failed or errored.
+    /// The entrypoint failed or errored.
     Failed,
     /// The cancel flag was set.
     Cancelled,
@@ -244,7 +279,7 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// Whether every task succeeded or was omitted.
+    /// Whether the entrypoint succeeded.
     pub fn is_success(&self) -> bool {
         self.status == RunStatus::Succeeded
     }

@@ -8,12 +8,36 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Unresolved(pub(crate) String);
 
-/// Replaces every `{{ name }}` tag in `text` with `lookup(name)` (the name is trimmed, as Argo
-/// does). The first tag `lookup` does not know is returned as the error.
-pub(crate) fn render(
+/// A `{{...}}` tag: a simple `{{ name }}` (trimmed) or an expression `{{=expr}}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tag<'a> {
+    Simple(&'a str),
+    Expression(&'a str),
+}
+
+impl Tag<'_> {
+    /// The tag as written between the braces (an expression with its `=`).
+    pub(crate) fn text(&self) -> String {
+        match self {
+            Tag::Simple(name) => (*name).to_owned(),
+            Tag::Expression(e) => format!("={e}"),
+        }
+    }
+}
+
+fn tag_of(inner: &str) -> Tag<'_> {
+    match inner.strip_prefix('=') {
+        Some(expr) => Tag::Expression(expr),
+        None => Tag::Simple(inner.trim()),
+    }
+}
+
+/// Replaces each `{{...}}` tag of `text` with `f(tag)`; a tag for which `f` returns `None` is
+/// kept as written. An unclosed `{{` is text.
+pub(crate) fn replace_tags<E>(
     text: &str,
-    lookup: &dyn Fn(&str) -> Option<String>,
-) -> Result<String, Unresolved> {
+    f: &mut dyn FnMut(Tag<'_>) -> Result<Option<String>, E>,
+) -> Result<String, E> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
@@ -21,26 +45,44 @@ pub(crate) fn render(
             break;
         };
         out.push_str(&rest[..start]);
-        let tag = rest[start + 2..start + 2 + len].trim();
-        match lookup(tag) {
+        let whole = &rest[start..start + len + 4];
+        match f(tag_of(&rest[start + 2..start + 2 + len]))? {
             Some(value) => out.push_str(&value),
-            None => return Err(Unresolved(tag.to_owned())),
+            None => out.push_str(whole),
         }
-        rest = &rest[start + 2 + len + 2..];
+        rest = &rest[start + len + 4..];
     }
     out.push_str(rest);
     Ok(out)
 }
 
-/// The names of all `{{...}}` tags in `text` (trimmed), in order.
-pub(crate) fn tags(text: &str) -> Vec<&str> {
+/// Replaces every `{{ name }}` tag in `text` with `lookup(name)` (the name is trimmed, as Argo
+/// does) and every `{{=expr}}` tag with the value of the expression over `lookup`. The first
+/// tag that does not resolve is returned as the error.
+pub(crate) fn render(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, Unresolved> {
+    replace_tags(text, &mut |tag| match tag {
+        Tag::Simple(name) => lookup(name)
+            .map(Some)
+            .ok_or_else(|| Unresolved(name.to_owned())),
+        Tag::Expression(e) => crate::expr::Expr::new(e, &|v| lookup(v).is_some())
+            .and_then(|x| x.eval(lookup))
+            .map(|v| Some(v.to_string()))
+            .map_err(|_| Unresolved(tag.text())),
+    })
+}
+
+/// Every `{{...}}` tag in `text`, in order.
+pub(crate) fn tags(text: &str) -> Vec<Tag<'_>> {
     let mut found = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
         let Some(len) = rest[start + 2..].find("}}") else {
             break;
         };
-        found.push(rest[start + 2..start + 2 + len].trim());
+        found.push(tag_of(&rest[start + 2..start + 2 + len]));
         rest = &rest[start + 2 + len + 2..];
     }
     found
@@ -138,7 +180,22 @@ mod tests {
             render("{{inputs.parameters.b}}", &vars),
             Err(Unresolved("inputs.parameters.b".into()))
         );
-        assert_eq!(tags("{{a}} and {{ b.c }}"), ["a", "b.c"]);
+        assert_eq!(
+            tags("{{a}} and {{ b.c }} {{=x + 1}}"),
+            [
+                Tag::Simple("a"),
+                Tag::Simple("b.c"),
+                Tag::Expression("x + 1")
+            ]
+        );
+        assert_eq!(
+            render("{{=inputs.parameters.a + '!'}}", &vars).unwrap(),
+            "A!"
+        );
+        let kept: Result<String, ()> = replace_tags("{{a}}-{{b}}", &mut |t| {
+            Ok((t == Tag::Simple("a")).then(|| "1".to_owned()))
+        });
+        assert_eq!(kept.unwrap(), "1-{{b}}");
     }
 
     #[test]

@@ -86,6 +86,10 @@ pub(crate) enum Command {
     /// Show the plan: tasks with their Kedro nodes, resources, memory and crossing datasets.
     Plan(PlanArgs),
     /// Run the compiled workflow on this machine, as local processes (no cluster needed).
+    ///
+    /// Tasks run as the Argo controller runs them: a failure does not stop other branches,
+    /// `depends` handlers and `continueOn` apply, retries follow each template's
+    /// `retryStrategy`. With `--manifest FILE`, any Argo Workflow (DAG or steps) runs here.
     #[command(name = "run-local")]
     RunLocal(RunLocalArgs),
     /// Compile, build and push the image, and create the Workflow in the cluster.
@@ -98,7 +102,11 @@ pub(crate) enum Command {
     ///
     /// Without `--workflow-name`, the latest Failed or Error workflow of this project is used.
     /// The image is rebuilt and pushed under the workflow's own image reference (so that the
-    /// retried pods pull the fixed code) unless `--no-rebuild`.
+    /// retried pods pull the fixed code) unless `--no-rebuild`; with `--no-rebuild
+    /// --workflow-name NAME` any Argo workflow can be retried, also one not compiled here. As
+    /// Argo, it refuses a workflow of another controller instance: the instance id is
+    /// `$ARGO_INSTANCEID`, else the `workflows.argoproj.io/controller-instanceid` label of
+    /// argo.yml's `labels`, else none.
     Resubmit(ResubmitArgs),
     /// Phase, message, and per task its Kedro nodes, phase, pod, start and end.
     Status(StatusArgs),
@@ -376,6 +384,20 @@ pub(crate) enum PlanFormat {
 pub(crate) struct RunLocalArgs {
     #[command(flatten)]
     pub(crate) selection: CompileSelection,
+    /// Run this Argo Workflow manifest (YAML or JSON, `-` for standard input) instead of the
+    /// project's pipeline, as the controller would: images are not used, commands run here.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["CompileSelection", "skip_init"])]
+    pub(crate) manifest: Option<PathBuf>,
+    /// A workflow parameter of `--manifest`, as `argo submit -p` (repeatable).
+    #[arg(long = "parameter", value_name = "NAME=VALUE", requires = "manifest")]
+    pub(crate) parameters: Vec<String>,
+    /// Do not run the init templates (`template.init_templates` of argo.yml), e.g. those that
+    /// need cluster services; give their outputs with `--init-output`.
+    #[arg(long)]
+    pub(crate) skip_init: bool,
+    /// The value of an output parameter of the skipped init templates (repeatable).
+    #[arg(long, value_name = "NAME=VALUE", requires = "skip_init")]
+    pub(crate) init_output: Vec<String>,
     /// How many tasks run at once [default: the number of cores].
     #[arg(short, long, value_name = "N")]
     pub(crate) jobs: Option<std::num::NonZeroUsize>,
@@ -385,7 +407,8 @@ pub(crate) struct RunLocalArgs {
     /// Refuse to run when the workflow uses what cannot run locally (sidecars, volumes, ...).
     #[arg(long)]
     pub(crate) strict: bool,
-    /// Directory for logs and outputs of the run [default: .argo-kedro/runs/NAME in the project].
+    /// Directory for logs and outputs of the run [default: .argo-kedro/runs/NAME in the project,
+    /// or in the current directory with `--manifest`].
     #[arg(long, value_name = "DIR")]
     pub(crate) run_dir: Option<PathBuf>,
 }
@@ -446,7 +469,8 @@ pub(crate) struct ResubmitArgs {
     /// Rebuild and push the image before retrying (the default).
     #[arg(long, overrides_with = "no_rebuild")]
     pub(crate) rebuild: bool,
-    /// Do not rebuild and push the image before retrying.
+    /// Do not rebuild and push the image before retrying (then the workflow may be any Argo
+    /// workflow, with any images).
     #[arg(long, overrides_with = "rebuild")]
     pub(crate) no_rebuild: bool,
     /// Submit a NEW workflow that skips the nodes that succeeded (memoized resubmit),

@@ -138,6 +138,16 @@ pub(crate) fn hints(err: &argo_client::Error) -> Vec<String> {
                 "its node status lives in Argo's database: use `argo retry` with an Argo Server"
                     .to_string()
             }
+            RetryError::InstanceId { label, .. } => match label {
+                Some(id) => format!(
+                    "if the controller of instance `{id}` is the one to run it, set ARGO_INSTANCEID={id} (or that label in argo.yml's `labels`)"
+                ),
+                None => "unset ARGO_INSTANCEID (and argo.yml's controller-instanceid label): this workflow belongs to the controller without an instance id".to_string(),
+            },
+            RetryError::Invalid { .. } => {
+                "Argo would refuse to create the new run: fix the workflow, or retry it in place (without --memoized)"
+                    .to_string()
+            }
             _ => return Vec::new(),
         },
         E::Api { .. } if is_transport(err) => {

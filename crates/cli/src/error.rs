@@ -127,6 +127,51 @@ pub(crate) enum CliError {
     /// The local run could not start.
     #[error("could not run the workflow locally")]
     LocalPlan(#[source] argo_local::Error),
+    /// `--parameter` or `--init-output` is not `NAME=VALUE`.
+    #[error("`{item}` is not NAME=VALUE ({flag})")]
+    InvalidAssignment {
+        /// The flag.
+        flag: &'static str,
+        /// The item.
+        item: String,
+    },
+    /// `--manifest` does not hold a Workflow.
+    #[error("`{}` does not hold an Argo Workflow ({found})", path.display())]
+    NotAWorkflow {
+        /// The file.
+        path: PathBuf,
+        /// What it holds instead.
+        found: String,
+    },
+    /// `--manifest` is not a valid Argo document.
+    #[error("`{}` is not a valid Argo manifest", path.display())]
+    ManifestInvalid {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: argo_model::Error,
+    },
+    /// `TRANSIENT_ERROR_PATTERN` is not a regular expression.
+    #[error("TRANSIENT_ERROR_PATTERN `{pattern}` is not a valid regular expression")]
+    TransientPattern {
+        /// The pattern.
+        pattern: String,
+    },
+    /// An `--init-output` names no output of the init templates.
+    #[error("no init template has the output parameter `{name}`")]
+    UnknownInitOutput {
+        /// The name given.
+        name: String,
+        /// The outputs the init templates declare.
+        known: Vec<String>,
+    },
+    /// `--skip-init` without a value for some outputs of the init templates.
+    #[error("the skipped init templates need values for their output parameter(s) {}", names.join(", "))]
+    MissingInitOutputs {
+        /// The outputs without a value.
+        names: Vec<String>,
+    },
     /// The local run failed.
     #[error("the local run failed: {failed}")]
     LocalRunFailed {
@@ -292,6 +337,25 @@ impl CliError {
                 ));
                 hints
             }
+            CliError::MissingInitOutputs { names } => vec![format!(
+                "give each with --init-output, e.g. `--init-output {}=VALUE`",
+                names[0]
+            )],
+            CliError::UnknownInitOutput { known, .. } if !known.is_empty() => {
+                vec![format!("the init templates' outputs: {}", known.join(", "))]
+            }
+            CliError::UnknownInitOutput { .. } => {
+                vec!["the init templates declare no output parameters: drop --init-output".into()]
+            }
+            CliError::NotAWorkflow { .. } => vec![
+                "run-local --manifest runs a `kind: Workflow` (for a WorkflowTemplate, copy its spec into a Workflow)".into(),
+            ],
+            CliError::LocalPlan(argo_local::Error::Strict { .. }) => {
+                vec!["run without --strict to leave these out".into()]
+            }
+            CliError::LocalPlan(argo_local::Error::MissingSecrets { .. }) => vec![
+                "export the variables, or map a secret key to another variable with --secret KEY=ENVVAR".into(),
+            ],
             CliError::Ir(_) => vec![
                 "the argo_kedro Python package and the argo-kedro binary must come from the same release; reinstall argo-kedro".into(),
             ],

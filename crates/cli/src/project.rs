@@ -123,18 +123,29 @@ pub(crate) fn compile_with_image(
 /// The namespace the project's `argo.yml` names, for the cluster commands that are given no
 /// `--namespace`: `submit` creates workflows there, so `status`, `watch`, `logs`, `resubmit`,
 /// `stop` and `terminate` look there too. `None` outside a Kedro project, and the kubeconfig's
-/// namespace applies; see [`namespace_in`] for which file counts.
+/// namespace applies; see [`value_in`] for which file counts.
 pub(crate) fn argo_yml_namespace(global: &GlobalArgs, envs: &[&str]) -> Option<String> {
-    let cwd = std::env::current_dir().ok()?;
-    let root = discover::project_root(global.project.as_deref(), &cwd).ok()?;
-    namespace_in(&root.join("conf"), envs)
+    argo_yml_value(global, envs, &["namespace"])
 }
 
-/// The `namespace` of the first `argo*.yml` / `argo*.yaml` file (in name order) of the first of
-/// `envs` (directories of `conf`) that sets one, read as written: no Kedro, so a value with an
-/// interpolation (`${...}`) gives `None`, as does no file setting it. An env's own file wins
-/// over the next env's, as in Kedro's merge of `cloud` over `base`.
-fn namespace_in(conf: &Path, envs: &[&str]) -> Option<String> {
+/// The controller instance id the project's `argo.yml` gives its workflows (the label
+/// `workflows.argoproj.io/controller-instanceid` of `labels`), looked up as the namespace is.
+pub(crate) fn argo_yml_instance_id(global: &GlobalArgs, envs: &[&str]) -> Option<String> {
+    argo_yml_value(global, envs, &["labels", argo_client::INSTANCE_ID_LABEL])
+}
+
+/// The string at `path` of the project's `argo.yml` for the first of `envs` that sets it.
+fn argo_yml_value(global: &GlobalArgs, envs: &[&str], path: &[&str]) -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let root = discover::project_root(global.project.as_deref(), &cwd).ok()?;
+    value_in(&root.join("conf"), envs, path)
+}
+
+/// The string at `path` (keys, outermost first) of the first `argo*.yml` / `argo*.yaml` file
+/// (in name order) of the first of `envs` (directories of `conf`) that sets it, read as written:
+/// no Kedro, so a value with an interpolation (`${...}`) gives `None`, as does no file setting
+/// it. An env's own file wins over the next env's, as in Kedro's merge of `cloud` over `base`.
+fn value_in(conf: &Path, envs: &[&str], path: &[&str]) -> Option<String> {
     for env in envs {
         let Ok(entries) = std::fs::read_dir(conf.join(env)) else {
             continue;
@@ -162,14 +173,14 @@ fn namespace_in(conf: &Path, envs: &[&str]) -> Option<String> {
             let Some(value) = argo_model::yaml_values(&text)
                 .ok()
                 .and_then(|docs| docs.into_iter().next())
-                .and_then(|doc| doc.get("namespace").cloned())
+                .and_then(|doc| path.iter().try_fold(&doc, |v, key| v.get(key)).cloned())
             else {
                 continue;
             };
             // This file sets it: its value, or nothing we can read without Kedro.
             return value
                 .as_str()
-                .filter(|ns| !ns.contains("${"))
+                .filter(|v| !v.contains("${"))
                 .map(str::to_owned);
         }
     }
@@ -228,7 +239,7 @@ mod tests {
         write("cloud", "argo.yml", "namespace: team-cloud\n");
         write("cloud", "notes.yml", "namespace: not-argo\n");
         write("dyn", "argo.yml", "namespace: ${oc.env:NS}\n");
-        let ns = |envs: &[&str]| namespace_in(conf, envs);
+        let ns = |envs: &[&str]| value_in(conf, envs, &["namespace"]);
         assert_eq!(ns(&["cloud", "base"]).as_deref(), Some("team-cloud"));
         // An env without one falls back to the next.
         assert_eq!(ns(&["prod", "base"]).as_deref(), Some("team-base"));
@@ -236,6 +247,15 @@ mod tests {
         // An interpolated namespace stops the search: it is not base's.
         assert_eq!(ns(&["dyn", "base"]), None);
         assert_eq!(ns(&["prod"]), None);
+        // Nested keys, as the instance id in `labels`.
+        write(
+            "prod",
+            "argo.yml",
+            "labels: {workflows.argoproj.io/controller-instanceid: blue}\n",
+        );
+        let id = |envs: &[&str]| value_in(conf, envs, &["labels", argo_client::INSTANCE_ID_LABEL]);
+        assert_eq!(id(&["prod", "base"]).as_deref(), Some("blue"));
+        assert_eq!(id(&["cloud", "base"]), None);
     }
 
     #[test]

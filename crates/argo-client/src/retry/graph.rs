@@ -29,6 +29,12 @@ impl<'a> Graph<'a> {
         let mut parent = HashMap::new();
         for (id, node) in &sorted {
             for child in &node.children {
+                if !nodes.contains_key(child) {
+                    return Err(RetryError::MissingChild {
+                        node: (*id).to_owned(),
+                        child: child.clone(),
+                    });
+                }
                 // The last node (by id) that lists the child wins, as in Argo.
                 parent.insert(child.as_str(), *id);
             }
@@ -121,10 +127,12 @@ impl<'a> Graph<'a> {
             return Ok(());
         }
         let mut curr = Some(start);
-        let mut guard = 0usize;
+        // Argo walks the parent chain without a bound; a malformed status (a cycle of
+        // `children`) must not hang us.
+        let mut steps = 0usize;
         while let Some(c) = curr {
-            guard += 1;
-            if guard > 4 * self.nodes.len() + 4 {
+            steps += 1;
+            if steps > 4 * self.nodes.len() + 4 {
                 break;
             }
             let node_type = self.type_of(c);
@@ -137,28 +145,29 @@ impl<'a> Graph<'a> {
                 to_reset.insert(c);
             }
             if node_type == "Container" {
-                let mut p = self.parent(c);
-                while let Some(x) = p {
-                    if self.type_of(x) == "Pod" {
-                        break;
-                    }
-                    p = self.parent(x);
-                }
-                if let Some(pod) = p {
-                    to_reset.insert(pod);
-                    to_delete.insert(pod);
-                    to_delete.extend(self.descendants(pod));
-                    curr = Some(pod);
-                    continue;
-                }
+                // `resetPod`: the containerSet's Pod is reset, then deleted with its subtree.
+                let pod = self
+                    .ancestors_or_self(c)
+                    .find(|x| self.type_of(x) == "Pod")
+                    .ok_or_else(|| RetryError::NoPod { node: c.to_owned() })?;
+                to_reset.insert(pod);
+                to_delete.insert(pod);
+                to_delete.extend(self.descendants(pod));
+                curr = Some(pod);
+                continue;
             }
             curr = self.parent(c);
         }
         Ok(())
     }
 
-    /// Argo's `resetBoundaries`: resets the enclosing template boundaries (and Retry parents) of
-    /// `start`, returns where the upward walk continues.
+    /// `id`, its parent, its parent's parent, ... (bounded, in case `children` has a cycle).
+    fn ancestors_or_self(&self, id: &'a str) -> impl Iterator<Item = &'a str> {
+        std::iter::successors(Some(id), |x| self.parent(x)).take(self.nodes.len() + 1)
+    }
+
+    /// Argo's `resetBoundaries`: resets the `Retry`, `StepGroup` and `TaskGroup` parents and the
+    /// enclosing template boundaries of `start`, returns where the upward walk continues.
     fn reset_boundaries(
         &self,
         start: &'a str,
@@ -172,6 +181,11 @@ impl<'a> Graph<'a> {
                 to_reset.insert(p);
                 c = p;
             }
+            if let Some(p) = self.parent(c)
+                && matches!(self.type_of(p), "StepGroup" | "TaskGroup")
+            {
+                to_reset.insert(p);
+            }
             let boundary = self
                 .node(c)
                 .and_then(|n| n.boundary_id.as_deref())
@@ -179,14 +193,8 @@ impl<'a> Graph<'a> {
             if boundary.is_empty() {
                 return Ok(self.parent(c));
             }
-            let mut x = Some(c);
-            while let Some(id) = x {
-                if id == boundary {
-                    break;
-                }
-                x = self.parent(id);
-            }
-            let Some(b) = x else {
+            // `resetUntil`: the nearest ancestor-or-self whose id is the boundary.
+            let Some(b) = self.ancestors_or_self(c).find(|x| *x == boundary) else {
                 return Err(RetryError::Boundary {
                     node: c.to_owned(),
                     boundary: boundary.to_owned(),
@@ -194,11 +202,55 @@ impl<'a> Graph<'a> {
             };
             to_reset.insert(b);
             if b == c {
-                // A node that is its own boundary: continue above it.
+                // A node that is its own boundary: Argo would loop here for ever; we go on above
+                // it instead.
                 return Ok(self.parent(c));
             }
             c = b;
         }
         Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nodes::hydrated_nodes;
+
+    /// Argo's `TestDagConversion` (`workflow/util/util_test.go`): every node of the steps
+    /// workflow of `TestStepsRetryWorkflow` is in the graph, and only the root has no parent.
+    #[test]
+    fn test_dag_conversion() {
+        let text = include_str!("../../tests/fixtures/upstream/stepsRetryFormulate.yaml");
+        let value = argo_model::yaml_values(text).unwrap().remove(0);
+        let wf: argo_model::Workflow = serde_json::from_value(value).unwrap();
+        let nodes = hydrated_nodes(&wf).unwrap();
+        let graph = Graph::new(&nodes, "steps-4k5vn").unwrap();
+        let parentless = nodes.keys().filter(|id| graph.parent(id).is_none()).count();
+        assert_eq!(parentless, 1);
+        assert_eq!(graph.order().len(), nodes.len());
+    }
+
+    #[test]
+    fn a_missing_child_or_an_orphan_is_an_error() {
+        let node = |id: &str, name: &str, children: &[&str]| NodeStatus {
+            id: id.into(),
+            name: name.into(),
+            children: children.iter().map(|c| (*c).to_owned()).collect(),
+            ..NodeStatus::default()
+        };
+        let mut nodes = IndexMap::new();
+        nodes.insert("wf".to_owned(), node("wf", "wf", &["gone"]));
+        assert!(matches!(
+            Graph::new(&nodes, "wf"),
+            Err(RetryError::MissingChild { child, .. }) if child == "gone"
+        ));
+        nodes.insert("wf".to_owned(), node("wf", "wf", &[]));
+        nodes.insert("x".to_owned(), node("x", "wf.x", &[]));
+        nodes.insert("e".to_owned(), node("e", "wf.onExit", &[]));
+        assert!(matches!(
+            Graph::new(&nodes, "wf"),
+            Err(RetryError::Orphan { node }) if node == "x"
+        ));
     }
 }

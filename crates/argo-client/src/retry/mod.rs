@@ -5,31 +5,25 @@
 //! replaces the workflow.
 
 mod graph;
+mod reset;
 
 use std::collections::BTreeSet;
 
-use argo_model::{
-    Condition, NodeStatus, Parameter, SuppliedValueFrom, ValueFrom, Workflow, WorkflowStatus,
-};
+use argo_model::{NodeStatus, Workflow};
 use indexmap::IndexMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 use crate::error::RetryError;
+use crate::labels::Identity;
 use crate::names::{NodeId, PodName};
-use crate::nodes::{self, COMPLETED_LABEL, compress_nodes, failed_or_error, hydrated_nodes};
-use crate::params::{NodeSelector, override_parameters};
+use crate::nodes::{self, failed_or_error, hydrated_nodes};
+use crate::selector::NodeSelector;
 use graph::Graph;
+pub(crate) use reset::{ARCHIVING_LABEL, upsert_completed_false};
+use reset::{reset_node, reset_workflow, store_nodes};
 
 /// Argo's default `MAX_WORKFLOW_SIZE`: above it, nodes are stored compressed.
 pub const DEFAULT_MAX_WORKFLOW_SIZE: usize = 1024 * 1024;
-
-const ARCHIVING_LABEL: &str = "workflows.argoproj.io/workflow-archiving-status";
-const ACTOR_LABELS: [&str; 4] = [
-    "workflows.argoproj.io/actor",
-    "workflows.argoproj.io/actor-email",
-    "workflows.argoproj.io/actor-preferred-username",
-    "workflows.argoproj.io/action",
-];
 
 /// Options of a retry in place (`argo retry`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,12 +32,22 @@ pub struct RetryOptions {
     /// Also re-run succeeded nodes matched by [`node_field_selector`](Self::node_field_selector).
     pub restart_successful: bool,
     /// A field selector on nodes (`id`, `name`, `displayName`, `phase`, `templateName`,
-    /// `templateRef.name`, `templateRef.template`, `inputs.parameters.<p>.value`).
+    /// `templateRef.name`, `templateRef.template`, `inputs.parameters.<p>.value`; see
+    /// [`NodeSelector`]). Read only with [`restart_successful`](Self::restart_successful), as
+    /// in Argo.
     pub node_field_selector: Option<String>,
     /// `NAME=VALUE` overrides of the workflow parameters.
     pub parameters: Vec<String>,
     /// Above this JSON size the nodes are written as `status.compressedNodes`.
     pub max_workflow_size: usize,
+    /// The controller instance id the caller works with (`None`: none). [`Client::retry`]
+    /// refuses a workflow whose `workflows.argoproj.io/controller-instanceid` label does not
+    /// match it, as the Argo Server does; [`plan_retry`] does not look at it.
+    ///
+    /// [`Client::retry`]: crate::Client::retry
+    pub instance_id: Option<String>,
+    /// Who retries: sets the actor labels (`None`: they are removed).
+    pub identity: Option<Identity>,
 }
 
 impl Default for RetryOptions {
@@ -53,6 +57,8 @@ impl Default for RetryOptions {
             node_field_selector: None,
             parameters: Vec::new(),
             max_workflow_size: DEFAULT_MAX_WORKFLOW_SIZE,
+            instance_id: None,
+            identity: None,
         }
     }
 }
@@ -77,6 +83,20 @@ impl RetryOptions {
     #[must_use]
     pub fn parameters(mut self, parameters: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.parameters = parameters.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets the controller instance id to check the workflow against.
+    #[must_use]
+    pub fn instance_id(mut self, instance_id: Option<String>) -> Self {
+        self.instance_id = instance_id;
+        self
+    }
+
+    /// Sets who retries (the actor labels).
+    #[must_use]
+    pub fn identity(mut self, identity: Option<Identity>) -> Self {
+        self.identity = identity;
         self
     }
 }
@@ -118,11 +138,11 @@ fn phase_of(wf: &Workflow) -> String {
 /// ```
 pub fn plan_retry(wf: &Workflow, opts: &RetryOptions, now: &Time) -> Result<RetryPlan, RetryError> {
     let name = wf.metadata.name.clone().ok_or(RetryError::Unnamed)?;
-    let selector = NodeSelector::parse(opts.node_field_selector.as_deref().unwrap_or_default())?;
+    let selector_text = opts.node_field_selector.as_deref().unwrap_or_default();
     let phase = phase_of(wf);
     let allowed = match phase.as_str() {
         "Failed" | "Error" => true,
-        "Succeeded" => opts.restart_successful && !selector.is_empty(),
+        "Succeeded" => opts.restart_successful && !selector_text.is_empty(),
         _ => false,
     };
     if !allowed {
@@ -139,11 +159,25 @@ pub fn plan_retry(wf: &Workflow, opts: &RetryOptions, now: &Time) -> Result<Retr
     let old_nodes = hydrated_nodes(wf).map_err(|source| RetryError::Nodes { source })?;
 
     let mut new = wf.clone();
-    reset_workflow(&mut new, status, now, &opts.parameters)?;
+    reset_workflow(&mut new, status, now, opts)?;
 
-    // Nodes to re-run: the selected ones, plus failed execution nodes with no succeeded descendant.
+    // `getNodeIDsToReset`: the selector is read only with restartSuccessful.
+    let selected = if opts.restart_successful && !selector_text.is_empty() {
+        let selector =
+            NodeSelector::parse(selector_text).map_err(|source| RetryError::Selector {
+                selector: selector_text.to_owned(),
+                source,
+            })?;
+        old_nodes
+            .values()
+            .filter(|n| selector.matches(n))
+            .map(|n| n.id.clone())
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
     let graph = Graph::new(&old_nodes, &name)?;
-    let selected = nodes_to_rerun(&graph, &old_nodes, &selector, opts.restart_successful);
+    let selected = nodes_to_rerun(&graph, &old_nodes, selected);
 
     let mut to_reset = BTreeSet::new();
     let mut to_delete = BTreeSet::new();
@@ -153,6 +187,7 @@ pub fn plan_retry(wf: &Workflow, opts: &RetryOptions, now: &Time) -> Result<Retr
         }
     }
     if !opts.parameters.is_empty() {
+        // Fix of Argo #15802: groups re-expand with the new values.
         let groups: Vec<&str> = to_reset
             .iter()
             .filter(|r| !to_delete.contains(*r))
@@ -175,14 +210,16 @@ pub fn plan_retry(wf: &Workflow, opts: &RetryOptions, now: &Time) -> Result<Retr
     let mut reset_ids = Vec::new();
     let mut deleted_ids = Vec::new();
     for (id, n) in &old_nodes {
-        if to_delete.contains(id.as_str()) || n.name.starts_with(&on_exit) {
+        let mut kept = n.clone();
+        if to_delete.contains(id.as_str()) {
             deleted_ids.push(id.clone());
             continue;
-        }
-        let mut kept = n.clone();
-        if to_reset.contains(id.as_str()) {
+        } else if to_reset.contains(id.as_str()) {
             reset_node(&mut kept, now);
             reset_ids.push(id.clone());
+        } else if n.name.starts_with(&on_exit) {
+            deleted_ids.push(id.clone());
+            continue;
         }
         kept.children.retain(|c| !to_delete.contains(c.as_str()));
         kept.outbound_nodes
@@ -199,44 +236,35 @@ pub fn plan_retry(wf: &Workflow, opts: &RetryOptions, now: &Time) -> Result<Retr
     })
 }
 
-/// Steps 5-6 of Argo's retry: the selected nodes, plus the failed execution nodes that have no
-/// succeeded descendant.
+/// Steps 5-6 of Argo's retry: the `selected` nodes, plus the failed execution nodes (Pod,
+/// Container, HTTP, Plugin) with no succeeded descendant outside `selected` (for a retried
+/// node: below its Retry node).
 fn nodes_to_rerun(
     graph: &Graph<'_>,
     old_nodes: &IndexMap<String, NodeStatus>,
-    selector: &NodeSelector,
-    restart_successful: bool,
+    selected: BTreeSet<String>,
 ) -> BTreeSet<String> {
-    let mut selected: BTreeSet<String> = BTreeSet::new();
-    if restart_successful && !selector.is_empty() {
-        selected.extend(
-            old_nodes
-                .values()
-                .filter(|n| selector.matches(n))
-                .map(|n| n.id.clone()),
-        );
-    }
-    let mut by_id: Vec<&NodeStatus> = old_nodes.values().collect();
-    by_id.sort_by(|a, b| a.id.cmp(&b.id));
-    for n in by_id {
-        if !(failed_or_error(n)
-            && matches!(n.type_.as_str(), "Pod" | "Container" | "HTTP" | "Plugin"))
-        {
-            continue;
-        }
-        let mut m = n.id.as_str();
-        if n.node_flag.as_ref().and_then(|f| f.retried) == Some(true)
-            && let Some(r) = old_nodes
-                .values()
-                .find(|r| r.type_ == "Retry" && r.children.contains(&n.id))
-        {
-            m = r.id.as_str();
-        }
-        if !graph.descendant_succeeded(m, &selected) {
-            selected.insert(n.id.clone());
-        }
-    }
-
+    let failed: Vec<String> = old_nodes
+        .values()
+        .filter(|n| {
+            failed_or_error(n)
+                && matches!(n.type_.as_str(), "Pod" | "Container" | "HTTP" | "Plugin")
+        })
+        .filter(|n| {
+            let mut m = n.id.as_str();
+            if n.node_flag.as_ref().and_then(|f| f.retried) == Some(true)
+                && let Some(r) = old_nodes
+                    .values()
+                    .find(|r| r.type_ == "Retry" && r.children.contains(&n.id))
+            {
+                m = r.id.as_str();
+            }
+            !graph.descendant_succeeded(m, &selected)
+        })
+        .map(|n| n.id.clone())
+        .collect();
+    let mut selected = selected;
+    selected.extend(failed);
     selected
 }
 
@@ -269,107 +297,4 @@ fn pods_to_delete(
     }
 
     pods
-}
-
-/// `createNewRetryWorkflow`: labels, status and spec of the retried workflow, before the nodes.
-fn reset_workflow(
-    new: &mut Workflow,
-    old_status: WorkflowStatus,
-    now: &Time,
-    parameters: &[String],
-) -> Result<(), RetryError> {
-    if let Some(labels) = new.metadata.labels.as_mut() {
-        labels.remove(COMPLETED_LABEL);
-        labels.remove(ARCHIVING_LABEL);
-        for l in ACTOR_LABELS {
-            labels.remove(l);
-        }
-    }
-    let mut status = old_status;
-    upsert_completed_false(&mut status.conditions);
-    status.phase = None;
-    status.nodes = IndexMap::new();
-    status.compressed_nodes = None;
-    status.offload_node_status_version = None;
-    status.message = None;
-    status.started_at = Some(now.clone());
-    status.finished_at = None;
-    status.persistent_volume_claims = Vec::new();
-    if let Some(stored) = status.stored_workflow_template_spec.as_mut() {
-        stored.shutdown = None;
-        override_parameters(stored, parameters)?;
-    }
-    new.status = Some(status);
-    new.spec.shutdown = None;
-    if new.spec.active_deadline_seconds == Some(0) {
-        new.spec.active_deadline_seconds = None;
-    }
-    override_parameters(&mut new.spec, parameters)
-}
-
-pub(crate) fn upsert_completed_false(conditions: &mut Vec<Condition>) {
-    let cond = Condition {
-        type_: Some("Completed".into()),
-        status: Some("False".into()),
-        ..Condition::default()
-    };
-    match conditions
-        .iter_mut()
-        .find(|c| c.type_.as_deref() == Some("Completed"))
-    {
-        Some(c) => *c = cond,
-        None => conditions.push(cond),
-    }
-}
-
-/// Argo's `resetNode`.
-fn reset_node(node: &mut NodeStatus, now: &Time) {
-    if node.type_ == "Suspend"
-        && let Some(outputs) = node.outputs.as_mut()
-    {
-        for p in &mut outputs.parameters {
-            *p = Parameter {
-                name: std::mem::take(&mut p.name),
-                value_from: Some(ValueFrom {
-                    supplied: Some(SuppliedValueFrom::default()),
-                    ..ValueFrom::default()
-                }),
-                ..Parameter::default()
-            };
-        }
-    }
-    if node.phase.as_deref() != Some("Skipped") {
-        node.phase = Some("Running".into());
-    }
-    node.message = None;
-    node.started_at = Some(now.clone());
-    node.finished_at = None;
-}
-
-/// Writes `nodes` into the workflow, compressed when the workflow would exceed `max` bytes.
-fn store_nodes(
-    wf: &mut Workflow,
-    nodes: IndexMap<String, NodeStatus>,
-    max: usize,
-) -> Result<(), RetryError> {
-    let status = wf.status.get_or_insert_with(Default::default);
-    status.nodes = nodes;
-    let size = json_size(wf);
-    if size <= max {
-        return Ok(());
-    }
-    let status = wf.status.get_or_insert_with(Default::default);
-    let compressed =
-        compress_nodes(&status.nodes).map_err(|source| RetryError::Nodes { source })?;
-    status.compressed_nodes = Some(compressed);
-    status.nodes = IndexMap::new();
-    let size = json_size(wf);
-    if size > max {
-        return Err(RetryError::TooLarge { size, limit: max });
-    }
-    Ok(())
-}
-
-fn json_size(wf: &Workflow) -> usize {
-    serde_json::to_vec(wf).map_or(usize::MAX, |v| v.len())
 }

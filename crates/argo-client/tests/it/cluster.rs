@@ -276,24 +276,28 @@ async fn pod_for(client: &Client, wf: &Workflow, node_id: &str, log: Option<(&Pe
     }
 }
 
+/// Creates `wf` as the controller left it (a Failed workflow with its status: the CRD has no
+/// status subresource) and a pod for each of its Pod nodes.
+async fn failed_with_pods(client: &Client, mut wf: Workflow) {
+    wf.metadata.resource_version = None;
+    wf.metadata.uid = None;
+    let created = client
+        .submit(&wf, &SubmitOptions::default())
+        .await
+        .expect("create failed workflow")
+        .workflow;
+    let nodes = hydrated_nodes(&created).expect("nodes");
+    for id in nodes.keys().filter(|id| nodes[*id].type_ == "Pod") {
+        pod_for(client, &created, id, None).await;
+    }
+}
+
 #[test]
 fn retry_in_place_over_the_api() {
     run(async {
         let peer = Peer::start(&[]);
         let client = peer.client().await;
-        let mut wf = fixture("dag-failed-pod");
-        wf.metadata.resource_version = None;
-        wf.metadata.uid = None;
-        // The controller's view: a Failed workflow with its status (no status subresource).
-        let created = client
-            .submit(&wf, &SubmitOptions::default())
-            .await
-            .expect("create failed workflow")
-            .workflow;
-        let nodes = hydrated_nodes(&created).expect("nodes");
-        for id in nodes.keys().filter(|id| nodes[*id].type_ == "Pod") {
-            pod_for(&client, &created, id, None).await;
-        }
+        Box::pin(failed_with_pods(&client, fixture("dag-failed-pod"))).await;
         let before = client.pods_of(&name("dag-x7k2p")).await.expect("pods");
         assert_eq!(before.len(), 3);
 
@@ -373,6 +377,86 @@ fn resubmit_new_runs() {
             Some("dag-x7k2p")
         );
     });
+}
+
+/// The controller instance id is checked before anything changes (Argo's
+/// `instanceid.Service.Validate`), and a resubmit that fails Argo's submit validation creates
+/// nothing.
+#[test]
+fn instance_id_and_validation_guard_retry_and_resubmit() {
+    run(async {
+        let peer = Peer::start(&[]);
+        let client = peer.client().await;
+        let mut wf = fixture("dag-failed-pod");
+        wf.metadata
+            .labels
+            .get_or_insert_with(Default::default)
+            .insert(argo_client::INSTANCE_ID_LABEL.into(), "team-a".into());
+        Box::pin(failed_with_pods(&client, wf)).await;
+        let wf_name = name("dag-x7k2p");
+        for configured in [None, Some("team-b".to_owned())] {
+            let opts = RetryOptions::default().instance_id(configured.clone());
+            let err = client.retry(&wf_name, &opts).await.unwrap_err();
+            let source = plan_error(&err);
+            assert!(
+                matches!(source, argo_client::RetryError::InstanceId { .. }),
+                "{source:?}"
+            );
+            let opts = ResubmitOptions::default().instance_id(configured);
+            assert!(client.resubmit(&wf_name, &opts).await.is_err());
+        }
+        assert_eq!(client.pods_of(&wf_name).await.expect("pods").len(), 3);
+        assert_eq!(workflow_count(&client).await, 1);
+        let unchanged = client.get(&wf_name).await.expect("get");
+        assert_eq!(cluster_phase(&unchanged), "Failed");
+
+        // The workflow's parameter loses its value: Argo refuses to submit such a workflow.
+        let api: Api<Workflow> = Api::namespaced(client.kube().clone(), "argo");
+        let patch = serde_json::json!({"spec": {"arguments": {"parameters": [{"name": "env"}]}}});
+        api.patch(
+            wf_name.as_str(),
+            &PatchParams::default(),
+            &Patch::Merge(&patch),
+        )
+        .await
+        .expect("patch");
+        let opts = ResubmitOptions::default()
+            .memoized(true)
+            .instance_id(Some("team-a".into()));
+        let err = client.resubmit(&wf_name, &opts).await.unwrap_err();
+        let source = plan_error(&err);
+        assert!(
+            matches!(source, argo_client::RetryError::Invalid { .. }),
+            "{source:?}"
+        );
+        assert_eq!(workflow_count(&client).await, 1);
+
+        let opts = RetryOptions::default().instance_id(Some("team-a".into()));
+        let outcome = client.retry(&wf_name, &opts).await.expect("retry");
+        assert_eq!(outcome.deleted_pods.len(), 1);
+    });
+}
+
+fn plan_error(err: &Error) -> &argo_client::RetryError {
+    match err {
+        Error::Plan { source, .. } => source,
+        other => panic!("{other:?}"),
+    }
+}
+
+async fn workflow_count(client: &Client) -> usize {
+    client
+        .list(&ListOptions::default())
+        .await
+        .expect("list")
+        .len()
+}
+
+fn cluster_phase(wf: &Workflow) -> &str {
+    wf.status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or_default()
 }
 
 #[test]

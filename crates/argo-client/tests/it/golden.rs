@@ -187,3 +187,91 @@ fn plain_resubmit_uses_generate_name() {
     );
     assert!(!labels.contains_key(argo_client::COMPLETED_LABEL));
 }
+
+#[test]
+fn the_node_selector_is_read_only_with_restart_successful() {
+    // As Argo's `getNodeIDsToReset`: without restartSuccessful the selector is not even parsed.
+    let mut opts = RetryOptions::default();
+    opts.node_field_selector = Some("not a selector".into());
+    assert!(plan_retry(&fixture("dag-failed-pod"), &opts, &now()).is_ok());
+    let opts = RetryOptions::default().restart_successful("not a selector");
+    let err = plan_retry(&fixture("dag-failed-pod"), &opts, &now()).unwrap_err();
+    assert!(matches!(err, RetryError::Selector { .. }), "{err:?}");
+    // A selector of empty terms only is not empty text: a Succeeded workflow may be retried,
+    // and it matches every node (Kubernetes' empty `andTerm`).
+    let opts = RetryOptions::default().restart_successful(",");
+    let plan = plan_retry(&fixture("succeeded"), &opts, &now()).expect("plan");
+    assert!(hydrated_nodes(&plan.workflow).expect("nodes").is_empty());
+}
+
+#[test]
+fn a_missing_field_reads_as_empty_and_values_take_escapes() {
+    // No node of the fixture has a templateRef: `templateRef.name=` selects them all.
+    let opts = RetryOptions::default().restart_successful("templateRef.name=");
+    let plan = plan_retry(&fixture("dag-failed-pod"), &opts, &now()).expect("plan");
+    assert!(hydrated_nodes(&plan.workflow).expect("nodes").is_empty());
+    let opts = RetryOptions::default().restart_successful(r"name=dag-x7k2p\,b");
+    let plan = plan_retry(&fixture("dag-failed-pod"), &opts, &now()).expect("plan");
+    assert_eq!(plan.deleted_nodes.len(), 1, "only the failed node");
+}
+
+/// A containerSet: a failed Container node re-runs its whole Pod (Argo's `resetPod`).
+#[test]
+fn a_failed_container_resets_and_deletes_its_pod() {
+    let wf = crate::upstream::workflow_from(serde_json::json!({
+        "metadata": {"name": "cs"},
+        "status": {"phase": "Failed", "nodes": {
+            "cs": {"id": "cs", "name": "cs", "type": "DAG", "phase": "Failed", "children": ["cs-1"]},
+            "cs-1": {"id": "cs-1", "name": "cs.t", "type": "Pod", "phase": "Failed",
+                     "templateName": "set", "boundaryID": "cs", "children": ["cs-2", "cs-3"]},
+            "cs-2": {"id": "cs-2", "name": "cs.t.a", "type": "Container", "phase": "Failed", "boundaryID": "cs"},
+            "cs-3": {"id": "cs-3", "name": "cs.t.b", "type": "Container", "phase": "Succeeded", "boundaryID": "cs"},
+        }},
+    }));
+    let plan = plan_retry(&wf, &RetryOptions::default(), &now()).expect("plan");
+    let ids: Vec<&str> = plan
+        .deleted_nodes
+        .iter()
+        .map(argo_client::NodeId::as_str)
+        .collect();
+    assert_eq!(ids, ["cs-1", "cs-2", "cs-3"]);
+    assert_eq!(plan.reset_nodes.len(), 1);
+    let pods: Vec<&str> = plan
+        .pods_to_delete
+        .iter()
+        .map(argo_client::PodName::as_str)
+        .collect();
+    assert_eq!(pods, [format!("cs-set-{}", fnv("cs.t"))]);
+}
+
+fn fnv(s: &str) -> u32 {
+    s.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+#[test]
+fn a_resubmit_is_validated_as_argo_validates_a_submission() {
+    let old = fixture("dag-failed-pod");
+    let new = plan_resubmit(&old, &ResubmitOptions::default(), "x", &now()).expect("plan");
+    argo_client::validate_submit(&new).expect("valid");
+    // `spec.arguments.parameters` without a value: `argo lint` accepts it, a submission not.
+    let mut bad = new.clone();
+    if let Some(args) = bad.spec.arguments.as_mut() {
+        args.parameters[0].value = None;
+    }
+    let err = argo_client::validate_submit(&bad).unwrap_err();
+    let RetryError::Invalid { findings } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(findings[0].path, "spec.arguments.parameters[0]");
+    assert!(
+        err.to_string()
+            .contains("spec.arguments.parameters.env.value"),
+        "{err}"
+    );
+    // A template that does not exist.
+    let mut bad = new;
+    bad.spec.entrypoint = Some("nope".into());
+    assert!(argo_client::validate_submit(&bad).is_err());
+}

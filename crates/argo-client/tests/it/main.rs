@@ -1,5 +1,6 @@
 //! Integration tests of argo-client: the retry and resubmit algorithms on Argo-shaped fixtures
-//! (`golden`), and every operation over real HTTP against a Kubernetes API peer (`cluster`).
+//! (`golden`) and on Argo's own test cases (`upstream`), and every operation over real HTTP
+//! against a Kubernetes API peer (`cluster`).
 //!
 //! The peer (`tests/k8s_peer/peer.py` at the repository root, Python standard library only) is a
 //! stand-in for a real API server: no kube-apiserver can run on the test machines. Each test
@@ -10,3 +11,4 @@
 mod cluster;
 mod golden;
 mod peer;
+mod upstream;

@@ -1,6 +1,8 @@
 //! Integration tests of argo-local: small command-line workflows run as real processes.
 //! Ordering and concurrency are proven with marker files, never with sleeps.
 
+mod conditions;
+mod controller;
 mod failure;
 mod params;
 mod plan_errors;

@@ -62,14 +62,14 @@ fn dag(tasks: &str, extra: &str) -> String {
 
 #[test]
 fn unsupported_and_invalid_workflows_are_refused() {
-    let steps = dag(
-        "      - {name: a, template: s}\n",
-        "  - name: s\n    steps: [[{name: x, template: ok}]]\n",
+    let resource = dag(
+        "      - {name: a, template: r}\n",
+        "  - name: r\n    resource: {action: create, manifest: x}\n",
     );
     assert!(matches!(
-        plan(&steps, false),
+        plan(&resource, false),
         Err(Error::UnsupportedTemplate {
-            feature: "steps templates",
+            feature: "resource templates",
             ..
         })
     ));
@@ -115,7 +115,7 @@ fn unsupported_and_invalid_workflows_are_refused() {
         "  - name: v\n    container: {image: unused, command: [echo, '{{inputs.parameters.nope}}']}\n",
     );
     assert!(
-        matches!(plan(&unresolved, false), Err(Error::UnresolvedInTemplate { variable, .. }) if variable == "inputs.parameters.nope")
+        matches!(plan(&unresolved, false), Err(Error::Unresolved { variable, used_in }) if variable == "inputs.parameters.nope" && used_in == "template `v`")
     );
 
     let bad_task_ref = dag(
@@ -124,7 +124,7 @@ fn unsupported_and_invalid_workflows_are_refused() {
     );
     assert!(matches!(
         plan(&bad_task_ref, false),
-        Err(Error::UnresolvedInTask { .. })
+        Err(Error::Unresolved { .. })
     ));
 
     let missing_input = dag(
@@ -141,12 +141,21 @@ fn unsupported_and_invalid_workflows_are_refused() {
         Err(Error::RecursiveTemplate { .. })
     ));
 
-    let when = dag("      - {name: a, template: ok, when: '1 == 1'}\n", "");
+    let looped = dag("      - {name: a, template: ok, withItems: [1, 2]}\n", "");
     assert!(matches!(
-        plan(&when, false),
+        plan(&looped, false),
         Err(Error::UnsupportedTask {
-            feature: "when conditions",
+            feature: "loops (withItems, withParam, withSequence)",
             ..
         })
+    ));
+
+    let bad_when_tag = dag(
+        "      - {name: a, template: ok, when: '{{tasks.zz.status}} == x'}\n",
+        "",
+    );
+    assert!(matches!(
+        plan(&bad_when_tag, false),
+        Err(Error::Unresolved { used_in, .. }) if used_in == "the `when` of task `a`"
     ));
 }

@@ -21,6 +21,7 @@ mod labels;
 mod names;
 mod refs;
 mod rules;
+mod submit;
 mod text;
 mod vars;
 
@@ -32,6 +33,7 @@ use serde::Serialize;
 use crate::{Document, JsonPath, UnknownField, UnknownFields, Workflow, WorkflowSpec};
 
 pub(crate) use rustc_hash::{FxHashMap, FxHashSet};
+pub use submit::lint_submit;
 pub use text::{DocumentReport, lint_text, lint_value};
 
 /// How serious a finding is.

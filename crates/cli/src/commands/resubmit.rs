@@ -1,6 +1,7 @@
 //! `argo-kedro resubmit`: retry a failed workflow's failed nodes in place (or, with
 //! `--memoized`, submit a new run that skips the nodes that succeeded), after rebuilding and
-//! pushing the image under the workflow's own reference.
+//! pushing the image under the workflow's own reference. With `--no-rebuild` nothing of the
+//! workflow needs to come from this tool: any Argo workflow can be retried.
 
 use argo_client::{Client, ListOptions, ResubmitOptions, RetryOptions, WorkflowName};
 use argo_fuse::Config;
@@ -32,6 +33,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &ResubmitArgs) -> Result<(), CliErr
             None => project::NAMESPACE_ENVS.to_vec(),
         };
         let client = cluster::connect_in_project(global, &envs).await?;
+        let instance_id = instance_id(global, &envs);
         let wf = if let Some(name) = given {
             client
                 .get(&name)
@@ -54,16 +56,28 @@ pub(crate) fn run(global: &GlobalArgs, args: &ResubmitArgs) -> Result<(), CliErr
                 .to_string(),
             });
         }
-        let image = own_image(&wf, &name)?;
-        if args.no_rebuild {
-            output::status(&format!("not rebuilding the image (--no-rebuild): {image}"));
+        // Only a rebuild needs to know the image; without one, any workflow will do.
+        let image = if args.no_rebuild {
+            let image = own_image(&wf, &name).ok();
+            let which = image
+                .as_deref()
+                .unwrap_or("its pods keep the images they name");
+            output::status(&format!("not rebuilding the image (--no-rebuild): {which}"));
+            image
         } else {
+            let image = own_image(&wf, &name)?;
             rebuild(global, &wf, &image, args.env.as_deref())?;
-        }
+            Some(image)
+        };
+        let image = image.as_deref();
         let result = if args.memoized {
-            memoized(&client, &name, &image).await?
+            let opts = ResubmitOptions::default()
+                .memoized(true)
+                .instance_id(instance_id);
+            memoized(&client, &name, image, &opts).await?
         } else {
-            retry(&client, &wf, &name, &image).await?
+            let opts = RetryOptions::default().instance_id(instance_id);
+            retry(&client, &wf, &name, image, &opts).await?
         };
         match args.format {
             ResultFormat::Json => output::stdout(&format!("{}\n", result.json))?,
@@ -83,6 +97,20 @@ struct Outcome {
     /// `--format json`.
     json: serde_json::Value,
 }
+
+/// The controller instance id this command works with: `$ARGO_INSTANCEID` (as for the `argo`
+/// CLI) when set, else the `workflows.argoproj.io/controller-instanceid` label that the
+/// project's `argo.yml` gives its workflows, else none (then the workflow must have no
+/// instance id either, as Argo checks it).
+fn instance_id(global: &GlobalArgs, envs: &[&str]) -> Option<String> {
+    std::env::var(INSTANCE_ID_ENV)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .or_else(|| project::argo_yml_instance_id(global, envs))
+}
+
+/// The environment variable that names the controller instance id (Argo's own).
+pub(crate) const INSTANCE_ID_ENV: &str = "ARGO_INSTANCEID";
 
 /// This project's newest workflow in phase Failed or Error; says which it picked.
 async fn latest_failed(
@@ -179,10 +207,11 @@ async fn retry(
     client: &Client,
     wf: &Workflow,
     name: &WorkflowName,
-    image: &str,
+    image: Option<&str>,
+    opts: &RetryOptions,
 ) -> Result<Outcome, CliError> {
     let outcome = client
-        .retry(name, &RetryOptions::default())
+        .retry(name, opts)
         .await
         .map_err(cluster::failed(format!("retry workflow `{name}`")))?;
     let rows = cluster::task_rows(wf);
@@ -205,7 +234,9 @@ async fn retry(
             .collect();
         output::status(&format!("deleted pods: {}", pods.join(", ")));
     }
-    output::status(&format!("the retried pods will run image {image}"));
+    if let Some(image) = image {
+        output::status(&format!("the retried pods will run image {image}"));
+    }
     let json = serde_json::json!({
         "name": name,
         "namespace": client.namespace(),
@@ -221,13 +252,21 @@ async fn retry(
 }
 
 /// Submits a new run that skips the nodes that succeeded.
-async fn memoized(client: &Client, name: &WorkflowName, image: &str) -> Result<Outcome, CliError> {
+async fn memoized(
+    client: &Client,
+    name: &WorkflowName,
+    image: Option<&str>,
+    opts: &ResubmitOptions,
+) -> Result<Outcome, CliError> {
     let submitted = client
-        .resubmit(name, &ResubmitOptions::default().memoized(true))
+        .resubmit(name, opts)
         .await
         .map_err(cluster::failed(format!("resubmit workflow `{name}`")))?;
+    let runs = image
+        .map(|image| format!("; its pods run image {image}"))
+        .unwrap_or_default();
     output::status(&format!(
-        "submitted {} in namespace {}: a new run of {name} that skips its succeeded tasks; its pods run image {image}",
+        "submitted {} in namespace {}: a new run of {name} that skips its succeeded tasks{runs}",
         submitted.name, submitted.namespace
     ));
     let json = serde_json::json!({
