@@ -227,7 +227,8 @@ def test_run_local_runs_a_partial_run(tmp_path: Path) -> None:
     selection = ["--from-nodes", "north.smooth", "--to-nodes", "north.anomalies"]
     north = run([binary(), "run-local", "-e", "base", "--group-by", "chains", *selection], project)
     assert north.returncode == 0, north.stderr[-3000:]
-    assert "run-local: 1 tasks" in north.stderr
+    assert "run-local: 1 task," in north.stderr, "one chain: the fused group and two nodes"
+    assert "north.select_site, north.smooth, north.daily_stats, north.anomalies" in north.stderr
     assert (project / "data/07_model_output/north/anomalies.csv").exists()
     assert not (project / "data/07_model_output/south").exists()
     assert not (project / "data/08_reporting").exists()
