@@ -1,6 +1,8 @@
 """``python -m argo_kedro.export``: print a Kedro project's pipeline IR as JSON on stdout.
 
-Usage: ``python -m argo_kedro.export --env ENV [--pipeline NAME] [--project DIR] [--indent N]``.
+Usage: ``python -m argo_kedro.export --env ENV [--pipeline NAME] [--project DIR] [--indent N]``
+``[--nodes N,...] [--from-nodes N,...] [--to-nodes N,...] [--tags T,...]`` (a partial run: with
+``--pipeline``, the IR records the nodes Kedro's ``Pipeline.filter`` selects).
 
 Only the JSON document goes to stdout; anything the project prints goes to stderr. Kedro's log
 records and warnings (its own and other packages') are shown only with ``--verbose``. A user error
@@ -57,6 +59,17 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="show Kedro's log records and warnings on stderr (hidden by default)",
     )
+    for option, what in (
+        ("--nodes", "only these nodes"),
+        ("--from-nodes", "these nodes and every node downstream"),
+        ("--to-nodes", "these nodes and every node upstream"),
+        ("--tags", "only the nodes with any of these tags"),
+    ):
+        parser.add_argument(
+            option,
+            default=None,
+            help=f"partial run, as `kedro run {option}`: record {what} (needs --pipeline)",
+        )
     return parser.parse_args(argv)
 
 
@@ -396,14 +409,27 @@ def _pipelines(root: Path, package: str, only: str | None) -> dict[str, Any]:
     return {only: loaded[only]}
 
 
-def build_ir(project: str | None, env: str | None, pipeline: str | None) -> dict[str, Any]:
-    """The IR document of the project at (or above) ``project`` for ``env``."""
+def build_ir(
+    project: str | None,
+    env: str | None,
+    pipeline: str | None,
+    filters: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """The IR document of the project at (or above) ``project`` for ``env``; with ``filters``
+    (see ``argo_kedro._selection``), its ``selection`` of ``pipeline``."""
     import kedro
     from kedro.pipeline import Pipeline
 
     from argo_kedro import __version__
     from argo_kedro._ir import dataset_ir, dataset_names, parameter_keys, pipeline_ir
+    from argo_kedro._selection import is_empty, selection_ir
 
+    partial = filters is not None and not is_empty(filters)
+    if partial and pipeline is None:
+        raise ExportError(
+            "a filter (--nodes, --from-nodes, --to-nodes, --tags) applies to one pipeline: "
+            "pass --pipeline NAME"
+        )
     root = _find_project(project)
     metadata = _bootstrap(root)
     loader, env = _config_loader(root, env)
@@ -421,7 +447,7 @@ def build_ir(project: str | None, env: str | None, pipeline: str | None) -> dict
                 "make register_pipelines() return kedro Pipelines",
             )
         exported.append(pipeline_ir(name, pipe))
-    return {
+    document: dict[str, Any] = {
         "format": IR_FORMAT,
         "version": IR_VERSION,
         "project": {
@@ -436,6 +462,22 @@ def build_ir(project: str | None, env: str | None, pipeline: str | None) -> dict
         "parameters": sorted(parameter_keys(params)),
         "config": config,
     }
+    if partial and filters is not None and pipeline is not None:
+        document["selection"] = selection_ir(pipeline, selected[pipeline], filters)
+    return document
+
+
+def _filters(args: argparse.Namespace) -> dict[str, list[str]]:
+    from argo_kedro._selection import split_filter
+
+    return split_filter(
+        {
+            "nodes": args.nodes,
+            "from_nodes": args.from_nodes,
+            "to_nodes": args.to_nodes,
+            "tags": args.tags,
+        }
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -447,7 +489,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet()
     try:
         with contextlib.redirect_stdout(sys.stderr):
-            document = build_ir(args.project, args.env, args.pipeline)
+            document = build_ir(args.project, args.env, args.pipeline, _filters(args))
         text = json.dumps(document, indent=args.indent, ensure_ascii=False)
     except ExportError as exc:
         print(f"error: {_one_line(str(exc))}", file=sys.stderr)

@@ -248,25 +248,108 @@ pub(crate) struct CompileSelection {
     /// Kedro parameter overrides for the run, `key=value,key2=value2`.
     #[arg(long, value_name = "K=V,...")]
     pub(crate) params: Option<Vec<String>>,
-    /// Merge producer and consumers of a MemoryDataset that crosses tasks into one task
-    /// (instead of failing the compile).
-    #[arg(long = "memory-crossing", value_enum, default_value_t = MemoryCrossingArg::Error)]
-    pub(crate) memory_crossing: MemoryCrossingArg,
+    /// How nodes become tasks [default: `grouping` of argo.yml, else none].
+    #[arg(long, value_enum, value_name = "STRATEGY")]
+    pub(crate) group_by: Option<GroupByArg>,
+    /// Run only these Kedro nodes (comma-separated, as `kedro run --nodes`).
+    #[arg(
+        long,
+        value_name = "NODE,...",
+        help_heading = "Partial runs (Kedro's filters)"
+    )]
+    pub(crate) nodes: Vec<String>,
+    /// Run these nodes and every node downstream of them (as `kedro run --from-nodes`).
+    #[arg(
+        long,
+        value_name = "NODE,...",
+        help_heading = "Partial runs (Kedro's filters)"
+    )]
+    pub(crate) from_nodes: Vec<String>,
+    /// Run these nodes and every node upstream of them (as `kedro run --to-nodes`).
+    #[arg(
+        long,
+        value_name = "NODE,...",
+        help_heading = "Partial runs (Kedro's filters)"
+    )]
+    pub(crate) to_nodes: Vec<String>,
+    /// Run only the nodes with any of these tags (as `kedro run --tags`).
+    #[arg(
+        long,
+        value_name = "TAG,...",
+        help_heading = "Partial runs (Kedro's filters)"
+    )]
+    pub(crate) tags: Vec<String>,
+    /// Deprecated: `--memory-crossing fuse` is `--group-by memory`; `error` is the rule of
+    /// every strategy.
+    #[arg(
+        long = "memory-crossing",
+        value_enum,
+        hide = true,
+        conflicts_with = "group_by"
+    )]
+    pub(crate) memory_crossing: Option<MemoryCrossingArg>,
 }
 
 impl CompileSelection {
-    /// Whether crossings are fused.
-    pub(crate) fn fuse_memory_crossings(&self) -> bool {
-        self.memory_crossing == MemoryCrossingArg::Fuse
+    /// The grouping strategy asked for on the command line (`--memory-crossing fuse` is
+    /// `--group-by memory`).
+    pub(crate) fn group_by(&self) -> Option<argo_fuse::GroupBy> {
+        match (self.group_by, self.memory_crossing) {
+            (Some(g), _) => Some(g.into()),
+            (None, Some(MemoryCrossingArg::Fuse)) => Some(argo_fuse::GroupBy::Memory),
+            (None, _) => None,
+        }
+    }
+
+    /// The filter options, each as one comma-separated value for the exporter (repeated
+    /// options joined), in the order `nodes`, `from-nodes`, `to-nodes`, `tags`.
+    pub(crate) fn filter(&self) -> Vec<(&'static str, String)> {
+        [
+            ("nodes", &self.nodes),
+            ("from-nodes", &self.from_nodes),
+            ("to-nodes", &self.to_nodes),
+            ("tags", &self.tags),
+        ]
+        .into_iter()
+        .filter(|(_, values)| !values.is_empty())
+        .map(|(option, values)| (option, values.join(",")))
+        .collect()
     }
 }
 
-/// `--memory-crossing`.
+/// `--group-by`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GroupByArg {
+    /// One task per node and per `FusedPipeline` (the default).
+    None,
+    /// One task per top-level namespace (Kedro's `group_nodes_by("namespace")`).
+    Namespace,
+    /// Nodes joined by MemoryDatasets share a task.
+    Memory,
+    /// Nodes tagged `group.<name>` form the task `<name>`.
+    Tags,
+    /// Linear chains of nodes share a task.
+    Chains,
+}
+
+impl From<GroupByArg> for argo_fuse::GroupBy {
+    fn from(arg: GroupByArg) -> Self {
+        match arg {
+            GroupByArg::None => Self::None,
+            GroupByArg::Namespace => Self::Namespace,
+            GroupByArg::Memory => Self::Memory,
+            GroupByArg::Tags => Self::Tags,
+            GroupByArg::Chains => Self::Chains,
+        }
+    }
+}
+
+/// `--memory-crossing` (deprecated).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum MemoryCrossingArg {
-    /// A MemoryDataset crossing tasks fails the compile.
+    /// A MemoryDataset crossing tasks fails the compile (always so).
     Error,
-    /// Producer and consumers are merged into one task where possible.
+    /// `--group-by memory`.
     Fuse,
 }
 

@@ -474,8 +474,24 @@ fn compile_hints(err: &argo_fuse::FuseError) -> Vec<String> {
         FuseError::Config(ConfigError::Missing) => {
             hints.push("`argo-kedro init --env ENV` writes a commented argo.yml for ENV".into());
         }
-        FuseError::Plan(PlanError::MemoryCrossing { .. }) => {
-            hints.push("`--memory-crossing fuse` merges them into one task".into());
+        FuseError::Plan(PlanError::MemoryCrossing { .. }) => hints.push(
+            "`--group-by memory` merges the tasks of a MemoryDataset's writer and readers where it can"
+                .into(),
+        ),
+        FuseError::Plan(PlanError::UnknownFilterNode { .. } | PlanError::EmptySelection { .. }) => {
+            hints.push(
+                "`argo-kedro plan` without --nodes, --from-nodes, --to-nodes or --tags lists every node"
+                    .into(),
+            );
+        }
+        FuseError::Plan(PlanError::UnknownFilterTag { .. }) => hints.push(
+            "`argo-kedro export --format json` lists every node with its tags".into(),
+        ),
+        FuseError::Plan(PlanError::GroupTags { .. } | PlanError::GroupTagsConflict { .. }) => {
+            hints.push(
+                "give each node (and all members of a FusedPipeline) at most one `group.<name>` tag, or choose another --group-by"
+                    .into(),
+            );
         }
         _ => {}
     }

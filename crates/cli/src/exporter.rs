@@ -15,6 +15,9 @@ pub(crate) struct ExportRequest<'a> {
     pub(crate) env: &'a str,
     /// One pipeline, or all of them.
     pub(crate) pipeline: Option<&'a str>,
+    /// Kedro's node filters, `(option, comma-separated values)`: `nodes`, `from-nodes`,
+    /// `to-nodes`, `tags`.
+    pub(crate) filter: &'a [(&'a str, String)],
 }
 
 /// Runs the exporter and returns its stdout (the IR JSON). Its stderr (Kedro's log records and
@@ -35,6 +38,10 @@ pub(crate) fn export(
     }
     if verbose {
         command.arg("--verbose");
+    }
+    // `--option=VALUE`: a value that starts with `-` stays a value.
+    for (option, values) in request.filter {
+        command.arg(format!("--{option}={values}"));
     }
     let out = command
         .output()

@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use argo_fuse::{CompileOptions, Compiled, LowerOptions, MemoryCrossing, TextFormat};
+use argo_fuse::{CompileOptions, Compiled, LowerOptions, TextFormat};
 use kedro_graph::Project;
 
-use crate::cli::{CompileSelection, GlobalArgs};
+use crate::cli::{CompileSelection, GlobalArgs, MemoryCrossingArg};
 use crate::discover::{self, Python};
 use crate::error::CliError;
 use crate::exporter::{self, ExportRequest};
@@ -30,6 +30,17 @@ pub(crate) fn load(
     env: &str,
     pipeline: Option<&str>,
 ) -> Result<Loaded, CliError> {
+    load_filtered(global, env, pipeline, &[])
+}
+
+/// [`load`], with Kedro's node filters (`(option, comma-separated values)`): the exporter
+/// records the nodes Kedro's `Pipeline.filter(...)` selects (the IR's `selection`).
+pub(crate) fn load_filtered(
+    global: &GlobalArgs,
+    env: &str,
+    pipeline: Option<&str>,
+    filter: &[(&str, String)],
+) -> Result<Loaded, CliError> {
     let cwd = std::env::current_dir().map_err(CliError::CurrentDir)?;
     let root = discover::project_root(global.project.as_deref(), &cwd)?;
     let python = discover::python(
@@ -41,6 +52,7 @@ pub(crate) fn load(
         project: &root,
         env,
         pipeline,
+        filter,
     };
     let json = exporter::export(&python, &request, global.verbose > 0)?;
     let project = Project::from_json(&json).map_err(CliError::Ir)?;
@@ -80,7 +92,12 @@ pub(crate) fn compile_writing(
     text: Option<TextFormat>,
     output: Option<&Path>,
 ) -> Result<(Loaded, Compiled, String), CliError> {
-    let loaded = load(global, &selection.env, Some(&selection.pipeline))?;
+    let loaded = load_filtered(
+        global,
+        &selection.env,
+        Some(&selection.pipeline),
+        &selection.filter(),
+    )?;
     let mut lower = LowerOptions::default().params(parse_params(selection.params.as_deref())?);
     if let Some(image) = &selection.image {
         if image::ImageRef::parse(image).is_none()
@@ -99,16 +116,23 @@ pub(crate) fn compile_writing(
             written.as_deref().as_slice(),
         ));
     }
-    let memory_crossing = if selection.fuse_memory_crossings() {
-        MemoryCrossing::Fuse
-    } else {
-        MemoryCrossing::Error
-    };
-    let options = CompileOptions::default()
+    match selection.memory_crossing {
+        Some(MemoryCrossingArg::Fuse) => crate::output::status(
+            "warning: --memory-crossing fuse is deprecated: it is --group-by memory",
+        ),
+        Some(MemoryCrossingArg::Error) => crate::output::status(
+            "warning: --memory-crossing error is deprecated: a MemoryDataset that crosses tasks \
+             fails the compile under every --group-by strategy",
+        ),
+        None => {}
+    }
+    let mut options = CompileOptions::default()
         .pipeline(selection.pipeline.clone())
         .env(selection.env.clone())
-        .memory_crossing(memory_crossing)
         .lower(lower.clone());
+    if let Some(group_by) = selection.group_by() {
+        options = options.group_by(group_by);
+    }
     let options = match text {
         Some(format) => options.text(format),
         None => options,

@@ -6,14 +6,15 @@ use kedro_graph::Project;
 use crate::config::Config;
 use crate::error::{CompileError, FuseError};
 use crate::lower::{self, LowerOptions};
-use crate::plan::{self, MemoryCrossing, Plan, PlanOptions};
+use crate::plan::{self, GroupBy, Plan, PlanOptions};
 use crate::suggest;
 
 /// Options of [`compile`]: what the `compile`, `plan` and `submit` commands pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CompileOptions {
-    /// Pipeline, memory-crossing behaviour.
+    /// Pipeline, grouping strategy, selection (without one, the IR's own
+    /// [`selection`](kedro_graph::Project::selection) applies).
     pub plan: PlanOptions,
     /// Image, params, name, random tag.
     pub lower: LowerOptions,
@@ -33,10 +34,10 @@ impl CompileOptions {
         self
     }
 
-    /// Sets the memory-crossing behaviour.
+    /// Sets the grouping strategy (overriding `grouping` of `argo.yml`).
     #[must_use]
-    pub fn memory_crossing(mut self, memory_crossing: MemoryCrossing) -> Self {
-        self.plan.memory_crossing = memory_crossing;
+    pub fn group_by(mut self, group_by: GroupBy) -> Self {
+        self.plan.group_by = Some(group_by);
         self
     }
 
@@ -76,7 +77,8 @@ pub struct Compiled {
     pub text: Option<String>,
 }
 
-/// Reads the configuration from the IR, plans the pipeline and lowers it.
+/// Reads the configuration from the IR, plans the pipeline and lowers it. A partial run the IR
+/// records (its `selection`) is planned as such unless the options carry a selection.
 ///
 /// ```
 /// use argo_fuse::{CompileOptions, compile};
@@ -137,7 +139,14 @@ pub fn compile(project: &Project, options: &CompileOptions) -> Result<Compiled, 
         }
     }
     let config = Config::from_project(project)?;
-    let plan = plan::plan(project, &config, &options.plan)?;
+    let plan = match (&options.plan.selection, project.selection()) {
+        (None, Some(selection)) => plan::plan(
+            project,
+            &config,
+            &options.plan.clone().selection(selection.clone()),
+        )?,
+        _ => plan::plan(project, &config, &options.plan)?,
+    };
     let (workflow, text) = match options.text {
         None => (lower::lower(&plan, &config, &options.lower)?, None),
         Some(format) => {

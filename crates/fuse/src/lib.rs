@@ -5,8 +5,9 @@
 //!   with its defaults, plus the platform additions; unknown keys are errors naming the nearest
 //!   valid key.
 //! - [`names`]: DNS-1123 task and template names, deterministic and collision-free.
-//! - [`plan`]: which nodes run in which task ([`Plan`]), memory datasets per task, the
-//!   memory-crossing and cycle checks; renders as text, JSON, Mermaid and dot.
+//! - [`plan`]: which nodes run in which task ([`Plan`]) under a grouping strategy ([`GroupBy`]),
+//!   for the whole pipeline or a partial run; memory datasets per task, the memory-crossing and
+//!   cycle checks; renders as text, JSON, Mermaid and dot.
 //! - [`lower`](mod@lower): a plan to an `argo_model::Workflow` that passes strict lint and the schema.
 //! - [`compile()`]: all of it from a [`kedro_graph::Project`]; or step by step:
 //!   [`Config::from_project`], [`plan()`](fn@plan), [`lower()`](fn@lower).
@@ -71,4 +72,4 @@ pub use lower::{LowerOptions, lower};
 #[doc(inline)]
 pub use names::ArgoName;
 #[doc(inline)]
-pub use plan::{MemoryCrossing, Plan, PlanOptions, plan};
+pub use plan::{GroupBy, Plan, PlanOptions, plan};

@@ -127,3 +127,88 @@ fn non_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Er
         Ok(s)
     }
 }
+
+/// A partial run (the IR's optional `selection`): the filter given to the exporter and the nodes
+/// Kedro's own `Pipeline.filter(...)` selects with it.
+///
+/// ```
+/// let selection: kedro_graph::Selection = serde_json::from_str(r#"{
+///   "pipeline": "__default__",
+///   "filter": {"nodes": [], "from_nodes": ["split"], "to_nodes": [], "tags": []},
+///   "nodes": ["split", "train"]
+/// }"#)?;
+/// assert!(!selection.filter.is_empty());
+/// assert_eq!(selection.nodes.as_ref().map(Vec::len), Some(2));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Selection {
+    /// The registered pipeline the filter applies to.
+    pub pipeline: PipelineName,
+    /// The filter, as `kedro run` reads it.
+    pub filter: Filter,
+    /// The nodes `Pipeline.filter(...)` keeps, in the pipeline's node order; empty when Kedro
+    /// finds none; `null` when the filter names a node or tag the pipeline does not have
+    /// (Kedro refuses such a filter).
+    pub nodes: Option<Vec<NodeName>>,
+}
+
+/// Kedro's node filters (`kedro run --nodes/--from-nodes/--to-nodes/--tags`), each list sorted
+/// and without repeats; an empty list does not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    /// `--nodes`: only these nodes (`Pipeline.only_nodes`).
+    #[serde(default)]
+    pub nodes: Vec<String>,
+    /// `--from-nodes`: these nodes and everything downstream (`Pipeline.from_nodes`).
+    #[serde(default)]
+    pub from_nodes: Vec<String>,
+    /// `--to-nodes`: these nodes and everything upstream (`Pipeline.to_nodes`).
+    #[serde(default)]
+    pub to_nodes: Vec<String>,
+    /// `--tags`: nodes carrying any of these tags (`Pipeline.only_nodes_with_tags`).
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl Filter {
+    /// Whether no list is given: the filter keeps every node.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+            && self.from_nodes.is_empty()
+            && self.to_nodes.is_empty()
+            && self.tags.is_empty()
+    }
+
+    /// The filter as `kedro run` options (`--nodes=a,b --tags=t`), in that command's order;
+    /// empty for an empty filter.
+    ///
+    /// ```
+    /// let filter = kedro_graph::Filter {
+    ///     from_nodes: vec!["split".into()],
+    ///     tags: vec!["a".into(), "b".into()],
+    ///     ..Default::default()
+    /// };
+    /// assert_eq!(filter.to_options(), "--from-nodes=split --tags=a,b");
+    /// ```
+    pub fn to_options(&self) -> String {
+        self.parts()
+            .map(|(flag, values)| format!("--{flag}={}", values.join(",")))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The non-empty lists with the `kedro run` option each comes from.
+    pub fn parts(&self) -> impl Iterator<Item = (&'static str, &[String])> {
+        [
+            ("nodes", self.nodes.as_slice()),
+            ("from-nodes", self.from_nodes.as_slice()),
+            ("to-nodes", self.to_nodes.as_slice()),
+            ("tags", self.tags.as_slice()),
+        ]
+        .into_iter()
+        .filter(|(_, values)| !values.is_empty())
+    }
+}

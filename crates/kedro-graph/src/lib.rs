@@ -73,7 +73,10 @@ pub use graph::{
     Cycle, CycleStep, DatasetId, GraphDataset, GraphGroup, GroupId, NodeIndex, PipelineGraph,
 };
 #[doc(inline)]
-pub use ir::{DatasetFacts, DatasetKind, FORMAT, Group, Node, Pipeline, ProjectInfo, VERSION};
+pub use ir::{
+    DatasetFacts, DatasetKind, FORMAT, Filter, Group, Node, Pipeline, ProjectInfo, Selection,
+    VERSION,
+};
 #[doc(inline)]
 pub use names::{
     DatasetName, GroupName, MachineTypeName, Namespace, NodeName, PipelineName, TemplateName,

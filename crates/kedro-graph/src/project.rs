@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::error::{IrError, LookupError};
-use crate::ir::{DatasetFacts, FORMAT, Pipeline, ProjectInfo, VERSION};
+use crate::ir::{DatasetFacts, FORMAT, Pipeline, ProjectInfo, Selection, VERSION};
 use crate::names::{DatasetName, PipelineName, base_of};
 
 /// A whole IR document (`argo-kedro-ir`, version [`VERSION`]): the facts about one Kedro
@@ -36,6 +36,7 @@ pub struct Project {
     datasets: Vec<DatasetFacts>,
     parameters: Vec<String>,
     config: Option<Value>,
+    selection: Option<Selection>,
     pipeline_index: HashMap<PipelineName, usize>,
     dataset_index: HashMap<DatasetName, usize>,
     /// Dataset base name → indexes of its entries (one per transcoding).
@@ -52,7 +53,7 @@ struct Header {
 /// The document as serde sees it.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Doc<I, P, D, S, C> {
+struct Doc<I, P, D, S, C, L> {
     format: Value,
     version: Value,
     project: I,
@@ -60,9 +61,13 @@ struct Doc<I, P, D, S, C> {
     datasets: D,
     parameters: S,
     config: C,
+    /// Optional: present only for a partial run.
+    #[serde(default = "Option::default", skip_serializing_if = "Option::is_none")]
+    selection: Option<L>,
 }
 
-type OwnedDoc = Doc<ProjectInfo, Vec<Pipeline>, Vec<DatasetFacts>, Vec<String>, Option<Value>>;
+type OwnedDoc =
+    Doc<ProjectInfo, Vec<Pipeline>, Vec<DatasetFacts>, Vec<String>, Option<Value>, Selection>;
 
 impl Project {
     /// Parses an IR document.
@@ -104,13 +109,14 @@ impl Project {
 
     fn from_doc(doc: OwnedDoc) -> Result<Self, IrError> {
         check_header(Some(&doc.format), Some(&doc.version))?;
-        Self::new(
+        Ok(Self::new(
             doc.project,
             doc.pipelines,
             doc.datasets,
             doc.parameters,
             doc.config,
-        )
+        )?
+        .with_selection(doc.selection))
     }
 
     /// Assembles a project from its parts, checking that pipeline names and dataset names are
@@ -149,10 +155,23 @@ impl Project {
             datasets,
             parameters,
             config,
+            selection: None,
             pipeline_index,
             dataset_index,
             base_index,
         })
+    }
+
+    /// The project with `selection` as its partial run (see [`Project::selection`]).
+    #[must_use]
+    pub fn with_selection(mut self, selection: Option<Selection>) -> Self {
+        self.selection = selection;
+        self
+    }
+
+    /// The partial run the exporter was asked for (the IR's optional `selection`), if any.
+    pub fn selection(&self) -> Option<&Selection> {
+        self.selection.as_ref()
     }
 
     /// Project metadata (the IR's `project` object).
@@ -260,6 +279,7 @@ impl Serialize for Project {
             datasets: &self.datasets,
             parameters: &self.parameters,
             config: &self.config,
+            selection: self.selection.as_ref(),
         }
         .serialize(serializer)
     }
@@ -325,6 +345,32 @@ mod tests {
         assert_eq!(Project::from_json(&json).expect("reparse"), p);
         let via_serde: Project = serde_json::from_str(&json).expect("deserialize");
         assert_eq!(via_serde, p);
+    }
+
+    #[test]
+    fn selection_is_optional_and_round_trips() {
+        assert!(ok().selection().is_none());
+        let json = serde_json::to_string(&ok()).expect("serialize");
+        assert!(!json.contains("selection"), "absent unless given: {json}");
+        let with = doc("\"argo-kedro-ir\"", "1").replacen(
+            "\"parameters\": [\"a\"]",
+            r#""parameters": ["a"], "selection": {"pipeline": "data_science",
+               "filter": {"nodes": ["n"], "from_nodes": [], "to_nodes": [], "tags": ["t"]},
+               "nodes": ["n"]}"#,
+            1,
+        );
+        let p = Project::from_json(&with).expect("valid IR with a selection");
+        let selection = p.selection().expect("kept");
+        assert_eq!(selection.pipeline.as_str(), "data_science");
+        assert_eq!(selection.filter.to_options(), "--nodes=n --tags=t");
+        let again =
+            Project::from_json(&serde_json::to_string(&p).expect("serialize")).expect("reparse");
+        assert_eq!(again, p);
+        let bad = with.replace("\"tags\": [\"t\"]", "\"tag\": [\"t\"]");
+        match Project::from_json(&bad) {
+            Err(IrError::Invalid { path, .. }) => assert_eq!(path, "selection.filter.tag"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -28,6 +28,18 @@ pub(crate) fn run(global: &GlobalArgs, args: &StatusArgs) -> Result<(), CliError
     output::stdout(&text)
 }
 
+/// The Kedro filter of a partial run (`--from-nodes=a --tags=t`), from the annotation the
+/// compiler sets (else the label); `None` for a run of the whole pipeline.
+pub(crate) fn partial_filter(wf: &Workflow) -> Option<&str> {
+    let key = "argo-kedro.io/filter";
+    let meta = &wf.metadata;
+    meta.annotations
+        .as_ref()
+        .and_then(|a| a.get(key))
+        .or_else(|| meta.labels.as_ref().and_then(|l| l.get(key)))
+        .map(String::as_str)
+}
+
 fn duration(wf: &Workflow, now: Timestamp) -> Option<i64> {
     let status = wf.status.as_ref()?;
     cluster::seconds_between(status.started_at.as_ref(), status.finished_at.as_ref(), now)
@@ -44,6 +56,7 @@ pub(crate) fn status_json(wf: &Workflow, now: Timestamp) -> serde_json::Value {
         "started_at": cluster::time_text(status.and_then(|s| s.started_at.as_ref())),
         "finished_at": cluster::time_text(status.and_then(|s| s.finished_at.as_ref())),
         "duration_seconds": duration(wf, now),
+        "filter": partial_filter(wf),
         "tasks": every_task(wf),
     })
 }
@@ -123,6 +136,9 @@ pub(crate) fn status_text(wf: &Workflow, now: Timestamp) -> String {
         let _ = writeln!(out, "Namespace: {ns}");
     }
     let _ = writeln!(out, "Phase:     {phase}");
+    if let Some(filter) = partial_filter(wf) {
+        let _ = writeln!(out, "Filter:    {filter} (a partial run)");
+    }
     if let Some(message) = status
         .and_then(|s| s.message.as_deref())
         .filter(|m| !m.is_empty())
@@ -250,6 +266,7 @@ pub(crate) fn list(global: &GlobalArgs, args: &ListArgs) -> Result<(), CliError>
                         "started_at": cluster::time_text(status.and_then(|s| s.started_at.as_ref())),
                         "finished_at": cluster::time_text(status.and_then(|s| s.finished_at.as_ref())),
                         "duration_seconds": duration(wf, now),
+                        "filter": partial_filter(wf),
                     })
                 })
                 .collect();
@@ -259,26 +276,39 @@ pub(crate) fn list(global: &GlobalArgs, args: &ListArgs) -> Result<(), CliError>
             output::status("no workflows found");
             String::new()
         }
-        ResultFormat::Text => {
-            let rows: Vec<[String; 4]> = workflows
-                .iter()
-                .map(|wf| {
-                    [
-                        cluster::name_of(wf).to_string(),
-                        match cluster::phase(wf) {
-                            "" => "Pending".to_string(),
-                            p => p.to_string(),
-                        },
-                        cluster::time_text(wf.metadata.creation_timestamp.as_ref())
-                            .unwrap_or_else(|| "-".into()),
-                        duration(wf, now).map_or_else(|| "-".into(), cluster::format_duration),
-                    ]
-                })
-                .collect();
-            render_table(["NAME", "PHASE", "CREATED", "DURATION"], &rows)
-        }
+        ResultFormat::Text => list_text(&workflows, now),
     };
     output::stdout(&text)
+}
+
+/// `list` as text; a FILTER column when a partial run is listed.
+fn list_text(workflows: &[Workflow], now: Timestamp) -> String {
+    let row = |wf: &Workflow| {
+        [
+            cluster::name_of(wf).to_string(),
+            match cluster::phase(wf) {
+                "" => "Pending".to_string(),
+                p => p.to_string(),
+            },
+            cluster::time_text(wf.metadata.creation_timestamp.as_ref())
+                .unwrap_or_else(|| "-".into()),
+            duration(wf, now).map_or_else(|| "-".into(), cluster::format_duration),
+        ]
+    };
+    if workflows.iter().any(|wf| partial_filter(wf).is_some()) {
+        let rows: Vec<[String; 5]> = workflows
+            .iter()
+            .map(|wf| {
+                let [name, phase, created, took] = row(wf);
+                let filter = partial_filter(wf).unwrap_or("-").to_string();
+                [name, phase, created, took, filter]
+            })
+            .collect();
+        render_table(["NAME", "PHASE", "CREATED", "DURATION", "FILTER"], &rows)
+    } else {
+        let rows: Vec<[String; 4]> = workflows.iter().map(row).collect();
+        render_table(["NAME", "PHASE", "CREATED", "DURATION"], &rows)
+    }
 }
 
 /// `argo-kedro stop` and `argo-kedro terminate`.
@@ -436,5 +466,47 @@ status:
         failed.status.as_mut().unwrap().phase = Some("Failed".into());
         let phases: Vec<String> = every_task(&failed).into_iter().map(|r| r.phase).collect();
         assert_eq!(phases, ["Succeeded", "Omitted", "Omitted"]);
+    }
+
+    #[test]
+    fn a_partial_run_shows_its_filter_in_status_and_list() {
+        let doc = |name: &str, annotations: &str| {
+            let yaml = format!(
+                "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {{name: {name}, namespace: ns{annotations}}}\nspec: {{entrypoint: pipeline}}\n"
+            );
+            let Document::Workflow(wf) = Document::from_yaml_str(&yaml).unwrap().remove(0) else {
+                panic!()
+            };
+            *wf
+        };
+        let partial = doc(
+            "p",
+            ", annotations: {argo-kedro.io/filter: '--from-nodes=split --tags=a'}",
+        );
+        let full = doc("f", "");
+        let now: Timestamp = "2024-01-02T00:00:00Z".parse().unwrap();
+        assert!(
+            status_text(&partial, now)
+                .contains("Filter:    --from-nodes=split --tags=a (a partial run)\n")
+        );
+        assert!(!status_text(&full, now).contains("Filter:"));
+        assert_eq!(
+            status_json(&partial, now)["filter"],
+            "--from-nodes=split --tags=a"
+        );
+        assert!(status_json(&full, now)["filter"].is_null());
+        let both: Vec<Workflow> = std::iter::once(partial)
+            .chain(std::iter::once(full.clone()))
+            .collect();
+        let both = list_text(&both, now);
+        let lines: Vec<&str> = both.lines().collect();
+        assert_eq!(
+            lines[0].split_whitespace().collect::<Vec<_>>(),
+            ["NAME", "PHASE", "CREATED", "DURATION", "FILTER"]
+        );
+        assert!(lines[1].ends_with("--from-nodes=split --tags=a"), "{both}");
+        assert!(lines[2].ends_with(" -"), "{both}");
+        let only_full = list_text(std::slice::from_ref(&full), now);
+        assert!(!only_full.contains("FILTER"), "{only_full}");
     }
 }

@@ -124,6 +124,7 @@ pub(super) const ROOT: Shape = Struct(&[
     ("labels", Map(&Any)),
     ("annotations", Map(&Any)),
     ("ui_link", Any),
+    ("grouping", Any),
 ]);
 
 /// An unknown key: its full path, and the nearest valid key at that place.

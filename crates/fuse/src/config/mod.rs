@@ -50,6 +50,7 @@ pub use types::{
 };
 
 use crate::error::ConfigError;
+use crate::plan::GroupBy;
 use crate::suggest;
 
 /// The plugin configuration (`argo.yml`) for one Kedro env.
@@ -96,6 +97,14 @@ pub struct Config {
     /// (for example `https://argo.example.com/workflows/{namespace}/{name}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_link: Option<String>,
+    /// Addition: how nodes become tasks (`none`, `namespace`, `memory`, `tags`, `chains`); the
+    /// planner's option wins over it.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub grouping: GroupBy,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 impl Config {

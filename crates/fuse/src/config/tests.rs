@@ -57,7 +57,8 @@ pub(crate) fn full() -> Value {
         "service_account": "argo-runner",
         "labels": {"team": "ml"},
         "annotations": {"owner": "me"},
-        "ui_link": "https://argo.example/workflows/{namespace}/{name}"
+        "ui_link": "https://argo.example/workflows/{namespace}/{name}",
+        "grouping": "namespace"
     })
 }
 

@@ -7,7 +7,7 @@ mod plan;
 
 pub use config::{ConfigError, InvalidArgoName};
 pub use lower::LowerError;
-pub use plan::{PlanError, TaskCycleStep};
+pub use plan::{PlanError, TaskCycleStep, UnknownGroupBy};
 
 use crate::suggest;
 

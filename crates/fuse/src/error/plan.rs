@@ -131,6 +131,91 @@ pub enum PlanError {
         /// The cycle, in dependency order.
         steps: Vec<TaskCycleStep>,
     },
+    /// A node carries more than one `group.<name>` tag (grouping by tags).
+    #[error(
+        "node `{node}` carries several group tags ({}); a node can join one tag group only",
+        suggest::list(tags)
+    )]
+    GroupTags {
+        /// The node.
+        node: kedro_graph::NodeName,
+        /// Its `group.*` tags.
+        tags: Vec<String>,
+    },
+    /// The members of a fused group carry different `group.<name>` tags (grouping by tags).
+    #[error(
+        "the members of fused group `{group}` carry different group tags ({}); a fused group \
+         runs in one task, so it can join one tag group only",
+        suggest::list(tags)
+    )]
+    GroupTagsConflict {
+        /// The group.
+        group: kedro_graph::GroupName,
+        /// The `group.*` tags of its members.
+        tags: Vec<String>,
+    },
+    /// A partial run's selection is for another pipeline than the one planned.
+    #[error("the selection is for pipeline `{selection}`, not for `{planned}`")]
+    SelectionPipeline {
+        /// The selection's pipeline.
+        selection: kedro_graph::PipelineName,
+        /// The pipeline planned.
+        planned: kedro_graph::PipelineName,
+    },
+    /// The filter names a node the pipeline does not have.
+    #[error(
+        "pipeline `{pipeline}` has no node `{name}`; nearest: {}",
+        suggest::list(nearest)
+    )]
+    UnknownFilterNode {
+        /// The pipeline.
+        pipeline: kedro_graph::PipelineName,
+        /// The name in the filter.
+        name: String,
+        /// The closest node names.
+        nearest: Vec<String>,
+    },
+    /// The filter names a tag no node of the pipeline carries.
+    #[error(
+        "no node of pipeline `{pipeline}` has tag `{tag}`; nearest: {}",
+        suggest::list(nearest)
+    )]
+    UnknownFilterTag {
+        /// The pipeline.
+        pipeline: kedro_graph::PipelineName,
+        /// The tag in the filter.
+        tag: String,
+        /// The closest tags.
+        nearest: Vec<String>,
+    },
+    /// Kedro could not apply the filter (the exporter recorded no selection for it).
+    #[error("Kedro could not apply the filter to pipeline `{pipeline}`")]
+    FilterRefused {
+        /// The pipeline.
+        pipeline: kedro_graph::PipelineName,
+    },
+    /// The filter selects no node.
+    #[error("the filter selects no node of pipeline `{pipeline}`")]
+    EmptySelection {
+        /// The pipeline.
+        pipeline: kedro_graph::PipelineName,
+    },
+    /// A selected node reads a memory dataset whose writer the filter leaves out.
+    #[error(
+        "`{dataset}` would be a MemoryDataset in Kedro env `{env}`, but the filter leaves out \
+         `{writer}`, which writes it, and selects {}, which read it",
+        readers.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+    )]
+    UnselectedMemoryWriter {
+        /// The Kedro env.
+        env: String,
+        /// The dataset.
+        dataset: String,
+        /// The node that writes it.
+        writer: kedro_graph::NodeName,
+        /// The selected nodes that read it.
+        readers: Vec<kedro_graph::NodeName>,
+    },
 }
 
 impl PlanError {
@@ -148,12 +233,24 @@ impl PlanError {
                     })
                     .collect();
                 hints.push(
-                    "or put the writer and its readers in one FusedPipeline, or plan with \
-                     memory crossings fused"
+                    "or put the writer and its readers in one FusedPipeline, or group the tasks by \
+                     memory datasets"
                         .to_owned(),
                 );
                 hints
             }
+            Self::UnselectedMemoryWriter {
+                env,
+                dataset,
+                writer,
+                ..
+            } => vec![format!(
+                "select `{writer}` too, or catalog `{dataset}` in conf/{env}/catalog.yml so that it is persisted"
+            )],
+            Self::UnknownFilterNode { .. } => vec![
+                "names are the full Kedro node names (with their namespace), as the plan lists them"
+                    .to_owned(),
+            ],
             Self::Cycle { .. } => vec![
                 "a group must not contain two nodes with a node outside the group between them; \
                  add that node to the group or split the group"
@@ -162,4 +259,12 @@ impl PlanError {
             _ => Vec::new(),
         }
     }
+}
+
+/// A grouping strategy name that is none of [`GroupBy::ALL`](crate::plan::GroupBy::ALL).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown grouping strategy `{name}` (expected none, namespace, memory, tags or chains)")]
+pub struct UnknownGroupBy {
+    /// The name given.
+    pub name: String,
 }

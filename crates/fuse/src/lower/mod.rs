@@ -34,7 +34,7 @@ use indexmap::IndexMap;
 use crate::config::Config;
 use crate::error::LowerError;
 use crate::names;
-use crate::plan::Plan;
+use crate::plan::{GroupBy, Plan};
 
 /// Name of the DAG template (the entrypoint).
 pub const ENTRYPOINT: &str = "pipeline";
@@ -257,10 +257,7 @@ fn build(plan: &Plan, config: &Config, options: &LowerOptions) -> Result<Workflo
 
     let mut wf = match &options.workflow_name {
         Some(name) => Workflow::new(names::workflow_name(name)),
-        None => Workflow::with_generate_name(names::generate_name(&format!(
-            "{}-{}",
-            plan.project, plan.pipeline
-        ))),
+        None => Workflow::with_generate_name(generate_name(plan)),
     };
     wf.metadata.namespace = Some(config.namespace.clone());
     let (labels, annotations) = metadata(plan, config);
@@ -304,6 +301,16 @@ fn build(plan: &Plan, config: &Config, options: &LowerOptions) -> Result<Workflo
     });
     spec.templates.extend(set.templates);
     Ok(wf)
+}
+
+/// The workflow's `generateName`: project and pipeline, and `-partial` for a partial run.
+fn generate_name(plan: &Plan) -> String {
+    let partial = if plan.partial.is_some() {
+        "-partial"
+    } else {
+        ""
+    };
+    names::generate_name(&format!("{}-{}{partial}", plan.project, plan.pipeline))
 }
 
 // The checks of [`check`] in two parts, so that the second can run while the workflow is
@@ -390,6 +397,19 @@ fn metadata(plan: &Plan, config: &Config) -> (IndexMap<String, String>, IndexMap
         label_value(plan.pipeline.as_str()),
     );
     labels.insert(format!("{LABEL_PREFIX}/env"), label_value(&plan.env));
+    if plan.grouping != GroupBy::None {
+        labels.insert(
+            format!("{LABEL_PREFIX}/grouping"),
+            plan.grouping.as_str().to_owned(),
+        );
+    }
+    if let Some(partial) = &plan.partial {
+        labels.insert(format!("{LABEL_PREFIX}/partial"), "true".to_owned());
+        labels.insert(
+            format!("{LABEL_PREFIX}/filter"),
+            filter_label(&partial.filter),
+        );
+    }
     for (k, v) in &config.labels {
         labels.insert(k.clone(), v.clone());
     }
@@ -400,6 +420,12 @@ fn metadata(plan: &Plan, config: &Config) -> (IndexMap<String, String>, IndexMap
         plan.pipeline.to_string(),
     );
     annotations.insert(format!("{LABEL_PREFIX}/env"), plan.env.clone());
+    if let Some(partial) = &plan.partial {
+        annotations.insert(
+            format!("{LABEL_PREFIX}/filter"),
+            partial.filter.to_options(),
+        );
+    }
     for (k, v) in &config.annotations {
         annotations.insert(k.clone(), v.clone());
     }
@@ -421,6 +447,15 @@ fn metadata(plan: &Plan, config: &Config) -> (IndexMap<String, String>, IndexMap
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn label_value(s: &str) -> String {
+    let mapped = label_chars(s);
+    let cut = &mapped[..mapped.len().min(63)];
+    cut.trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_owned()
+}
+
+/// `s` with every character outside `[A-Za-z0-9._-]` replaced by `-`, and no character
+/// outside `[A-Za-z0-9]` at either end.
+fn label_chars(s: &str) -> String {
     let mapped: String = s
         .chars()
         .map(|c| {
@@ -431,8 +466,36 @@ pub fn label_value(s: &str) -> String {
             }
         })
         .collect();
-    let trimmed = mapped.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    let cut = &trimmed[..trimmed.len().min(63)];
-    cut.trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+    mapped
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
         .to_owned()
+}
+
+/// The `argo-kedro.io/filter` label of a partial run: the filter's options and values
+/// (`from-nodes-split_tags-a-b`) as a label value; when that is longer than 63 characters, its
+/// first 54 and 8 hex digits of a stable hash of the whole filter, so that different filters
+/// keep different labels. The `argo-kedro.io/filter` annotation has the filter verbatim.
+///
+/// ```
+/// let filter = kedro_graph::Filter {
+///     from_nodes: vec!["ds.split".into()],
+///     tags: vec!["a".into(), "b".into()],
+///     ..Default::default()
+/// };
+/// assert_eq!(argo_fuse::lower::filter_label(&filter), "from-nodes-ds.split_tags-a-b");
+/// let long = kedro_graph::Filter { nodes: vec!["n".repeat(80)], ..Default::default() };
+/// assert_eq!(argo_fuse::lower::filter_label(&long).len(), 63);
+/// ```
+pub fn filter_label(filter: &kedro_graph::Filter) -> String {
+    let raw: Vec<String> = filter
+        .parts()
+        .map(|(option, values)| format!("{option}-{}", values.join("-")))
+        .collect();
+    let value = label_chars(&raw.join("_"));
+    if value.len() <= 63 {
+        return value;
+    }
+    let head = value[..54].trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+    let hash = names::stable_hash(&filter.to_options());
+    format!("{head}-{:08x}", hash >> 32)
 }

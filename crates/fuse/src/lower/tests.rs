@@ -409,3 +409,47 @@ fn kedro_run_uses_the_pipeline_option_of_the_projects_kedro() {
     assert_eq!(worker_args("1.2.0")[1], "--pipelines");
     assert_eq!(worker_args("1.7.0")[1], "--pipelines");
 }
+
+#[test]
+fn a_partial_run_is_named_and_labelled_as_such() {
+    let f = fused();
+    let project = f.project_with(config_json(json!({})));
+    let selection: kedro_graph::Selection = serde_json::from_value(json!({
+        "pipeline": "__default__",
+        "filter": {"nodes": [], "from_nodes": ["clean_node"], "to_nodes": [], "tags": []},
+        "nodes": ["clean_node", "create_model_input_table_node"]
+    }))
+    .expect("valid selection");
+    // Recorded in the IR, the selection applies without being asked for.
+    let project = project.with_selection(Some(selection));
+    let options = CompileOptions::default().group_by(crate::GroupBy::Chains);
+    let compiled = compile(&project, &options).expect("compiles");
+    let meta = &compiled.workflow.metadata;
+    assert_eq!(meta.generate_name.as_deref(), Some("demo-default-partial-"));
+    let labels = meta.labels.as_ref().expect("labels");
+    assert_eq!(labels["argo-kedro.io/partial"], "true");
+    assert_eq!(labels["argo-kedro.io/filter"], "from-nodes-clean_node");
+    assert_eq!(labels["argo-kedro.io/grouping"], "chains");
+    let annotations = meta.annotations.as_ref().expect("annotations");
+    assert_eq!(
+        annotations["argo-kedro.io/filter"],
+        "--from-nodes=clean_node"
+    );
+    // The fused group the filter cuts runs whole, with its memory dataset.
+    let plan = &compiled.plan;
+    assert_eq!(plan.node_count(), 4);
+    assert_eq!(plan.partial.as_ref().map(|p| p.selected), Some(2));
+    // Without a selection: no partial labels, the name of a full run.
+    let full = compile(
+        &f.project_with(config_json(json!({}))),
+        &CompileOptions::default(),
+    )
+    .expect("compiles");
+    let labels = full.workflow.metadata.labels.expect("labels");
+    assert!(!labels.contains_key("argo-kedro.io/partial"));
+    assert!(!labels.contains_key("argo-kedro.io/grouping"));
+    assert_eq!(
+        full.workflow.metadata.generate_name.as_deref(),
+        Some("demo-default-")
+    );
+}

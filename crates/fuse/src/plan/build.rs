@@ -4,9 +4,10 @@ use std::collections::BTreeSet;
 
 use kedro_graph::{PipelineGraph, Project};
 
-use super::assemble::assemble;
-use super::graph::{crossings, fuse, order_tasks, task_graph};
-use super::{MemoryCrossing, Origin, Plan, PlanOptions};
+use super::assemble::{Assembly, assemble};
+use super::graph::{crossings, order_tasks, task_graph};
+use super::select::{check_memory_inputs, extend_selection, read_elsewhere};
+use super::{GroupBy, Origin, Partial, Plan, PlanOptions, group};
 use crate::config::{Config, MachineTypeName, TemplateName};
 use crate::error::PlanError;
 use crate::suggest;
@@ -72,12 +73,28 @@ impl Partition {
 /// let plan = plan(&project, &config, &PlanOptions::default())?;
 /// assert_eq!(plan.tasks.len(), 2);
 /// assert_eq!(plan.tasks[1].depends, [plan.tasks[0].name.clone()]);
+/// assert_eq!(plan.summary(), "2 nodes in 2 tasks (grouping `none`)");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn plan(project: &Project, config: &Config, options: &PlanOptions) -> Result<Plan, PlanError> {
-    let pipeline = project
+    let full = project
         .pipeline(&options.pipeline)
         .map_err(|source| PlanError::Pipeline { source })?;
+    let (extension, partial) = match &options.selection {
+        None => (None, None),
+        Some(selection) => {
+            let extension = extend_selection(full, selection)?;
+            check_memory_inputs(project, full, &extension.pipeline)?;
+            let partial = Partial {
+                filter: selection.filter.clone(),
+                selected: extension.selected,
+                of: full.nodes.len(),
+                completed: extension.completed.clone(),
+            };
+            (Some(extension), Some(partial))
+        }
+    };
+    let pipeline = extension.as_ref().map_or(full, |e| &e.pipeline);
     let graph = pipeline
         .graph()
         .map_err(|source| PlanError::Graph { source })?;
@@ -85,43 +102,65 @@ pub fn plan(project: &Project, config: &Config, options: &PlanOptions) -> Result
     let mut warnings = Vec::new();
     let (units, unit_of) = units(&graph, config, &mut warnings)?;
     let rank = topo_rank(&graph);
-    let mut part = Partition::new(units.len());
 
     // The groups as declared must leave the task graph acyclic.
-    let tasks = task_graph(&graph, &unit_of, &mut part);
-    let order = order_tasks(&graph, &tasks, &units, &unit_of, &rank)?;
+    let tasks = task_graph(&graph, &unit_of, &mut Partition::new(units.len()));
+    let unit_order = order_tasks(&graph, &tasks, &units, &unit_of, &rank)?;
 
-    // Memory datasets that cross tasks: error, or merge.
+    // The strategy, then no memory dataset may cross tasks.
     let memory = memory_flags(project, &graph);
-    let mut merges = Vec::new();
-    let crossings = crossings(&graph, &memory, &unit_of, &mut part);
-    if !crossings.is_empty() {
-        let unresolved = match options.memory_crossing {
-            MemoryCrossing::Error => crossings,
-            MemoryCrossing::Fuse => {
-                fuse(&graph, &units, &unit_of, &mut part, crossings, &mut merges)
-            }
-        };
-        if !unresolved.is_empty() {
-            return Err(PlanError::MemoryCrossing {
-                env: project.info().env.clone(),
-                crossings: unresolved,
-            });
-        }
+    let strategy = options.group_by.unwrap_or(config.grouping);
+    let input = group::Input {
+        graph: &graph,
+        units: &units,
+        unit_of: &unit_of,
+        topo: &unit_order,
+        memory: &memory,
+    };
+    let mut grouped = group::group(&input, strategy)?;
+    let left = if strategy == GroupBy::Memory {
+        std::mem::take(&mut grouped.crossings)
+    } else {
+        crossings(&graph, &memory, &unit_of, &mut grouped.part)
+    };
+    if !left.is_empty() {
+        return Err(PlanError::MemoryCrossing {
+            env: project.info().env.clone(),
+            crossings: left,
+        });
     }
 
     // Without merges the partition is still the one the first graph and order were made from.
-    let (tasks, order) = if merges.is_empty() {
-        (tasks, order)
-    } else {
-        let tasks = task_graph(&graph, &unit_of, &mut part);
-        let reps: Vec<usize> = unit_of.iter().map(|&u| part.find(u)).collect();
+    let merged = (0..units.len()).any(|u| grouped.part.find(u) != u);
+    let (tasks, order) = if merged {
+        let tasks = task_graph(&graph, &unit_of, &mut grouped.part);
+        let reps: Vec<usize> = unit_of.iter().map(|&u| grouped.part.find(u)).collect();
         let order = order_tasks(&graph, &tasks, &units, &reps, &rank)?;
         (tasks, order)
+    } else {
+        (tasks, unit_order)
     };
-    Ok(assemble(
-        project, config, &graph, &units, &unit_of, &mut part, &tasks, &order, merges, warnings,
-    ))
+    let mut plan = assemble(
+        project,
+        config,
+        &graph,
+        Assembly {
+            units: &units,
+            unit_of: &unit_of,
+            edges: &tasks,
+            order: &order,
+            keys: &grouped.keys,
+            splits: grouped.splits,
+            read_elsewhere: &read_elsewhere(&graph, full),
+        },
+        &mut grouped.part,
+        warnings,
+    );
+    plan.grouping = strategy;
+    plan.ungrouped_tasks = units.len();
+    plan.merges = grouped.merges;
+    plan.partial = partial;
+    Ok(plan)
 }
 
 /// The units and, per node, its unit.

@@ -1,13 +1,12 @@
-//! The task graph: edges between partition classes, topological order, cycles, crossings and
-//! `--memory-crossing=fuse` merges.
+//! The task graph: edges between partition classes, topological order, cycles and crossings.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap};
 
 use kedro_graph::{DatasetId, NodeIndex, PipelineGraph};
 
+use super::Crossing;
 use super::build::{Partition, Unit};
-use super::{Crossing, Merge, Origin};
 use crate::error::{PlanError, TaskCycleStep};
 
 /// The task graph over partition representatives: edges `(from, to)` sorted, each with the
@@ -212,105 +211,4 @@ pub(super) fn produced_name(
         .find(|o| o.base() == base)
         .cloned()
         .unwrap_or_else(|| graph.dataset(id).variants()[0].clone())
-}
-
-/// `--memory-crossing=fuse`: merges each crossing's writer and reader tasks when they agree on
-/// machine type and template and the merge leaves the task graph acyclic. Returns what is left.
-pub(super) fn fuse(
-    graph: &PipelineGraph<'_>,
-    units: &[Unit],
-    unit_of: &[usize],
-    part: &mut Partition,
-    crossings: Vec<Crossing>,
-    merges: &mut Vec<Merge>,
-) -> Vec<Crossing> {
-    let mut left = Vec::new();
-    for mut crossing in crossings {
-        let Some(p) = graph.node_index(crossing.producer.as_str()) else {
-            continue;
-        };
-        let mut failed: Vec<kedro_graph::NodeName> = Vec::new();
-        let mut reasons: Vec<String> = Vec::new();
-        for c in &crossing.consumers {
-            let Some(ci) = graph.node_index(c.as_str()) else {
-                continue;
-            };
-            let a = part.find(unit_of[p.index()]);
-            let b = part.find(unit_of[ci.index()]);
-            if a == b {
-                continue;
-            }
-            if units[a].machine_type != units[b].machine_type
-                || units[a].template != units[b].template
-            {
-                failed.push(c.clone());
-                reasons.push(format!(
-                    "`{c}` runs on machine type `{}` with template `{}`, `{}` on `{}` with `{}`",
-                    units[b].machine_type,
-                    units[b].template,
-                    crossing.producer,
-                    units[a].machine_type,
-                    units[a].template
-                ));
-                continue;
-            }
-            let edges = task_graph(graph, unit_of, part);
-            if let Some(via) = indirect_path(&edges, a, b) {
-                failed.push(c.clone());
-                reasons.push(format!(
-                    "merging would make a cycle through {}",
-                    units[via].origin
-                ));
-                continue;
-            }
-            merges.push(Merge {
-                dataset: crossing.dataset.clone(),
-                into: origins(units, part, a),
-                merged: origins(units, part, b),
-            });
-            part.union(a, b);
-        }
-        if !failed.is_empty() {
-            crossing.consumers = failed;
-            crossing.reason = Some(reasons.join("; "));
-            left.push(crossing);
-        }
-    }
-    left
-}
-
-/// The origins of the units in `rep`'s class, in unit order.
-pub(super) fn origins(units: &[Unit], part: &mut Partition, rep: usize) -> Vec<Origin> {
-    (0..units.len())
-        .filter(|&u| part.find(u) == rep)
-        .map(|u| units[u].origin.clone())
-        .collect()
-}
-
-/// A task `x ∉ {a, b}` on a path `a → … → x → … → b`, if any (merging `a` and `b` would then
-/// close a cycle).
-pub(super) fn indirect_path(edges: &TaskGraph, a: usize, b: usize) -> Option<usize> {
-    let mut succ: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (x, y, _) in edges.iter() {
-        succ.entry(x).or_default().push(y);
-    }
-    let mut stack: Vec<(usize, usize)> = succ
-        .get(&a)
-        .into_iter()
-        .flatten()
-        .filter(|&&x| x != b)
-        .map(|&x| (x, x))
-        .collect();
-    let mut seen: HashSet<usize> = stack.iter().map(|(x, _)| *x).collect();
-    while let Some((x, first)) = stack.pop() {
-        for &y in succ.get(&x).into_iter().flatten() {
-            if y == b {
-                return Some(first);
-            }
-            if seen.insert(y) {
-                stack.push((y, first));
-            }
-        }
-    }
-    None
 }

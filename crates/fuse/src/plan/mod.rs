@@ -1,47 +1,49 @@
 //! The plan: which Kedro nodes run in which Argo task, in what order, with which datasets kept
 //! in memory. A pure function of the IR, the configuration and the options ([`plan`]).
 //!
-//! - One task per `FusedPipeline` group and per remaining node; task dependencies follow the
-//!   datasets between their nodes (parameters make none).
+//! - **Units**: each `FusedPipeline` group and each remaining node. A unit is never split.
+//! - **Grouping** ([`GroupBy`]): `none` makes one task per unit; `namespace`, `tags`, `memory`
+//!   and `chains` merge units into tasks. A task never mixes machine types or templates (a
+//!   strategy's group is split by them), and a group whose merge would make the task graph
+//!   cyclic is split into parts that keep it acyclic; [`Plan::splits`] says where and why.
+//! - **Partial runs** ([`Selection`]): only the nodes Kedro's `Pipeline.filter(...)` selects are
+//!   planned, plus the rest of every fused group the filter cuts ([`extend_selection`]).
+//! - Task dependencies follow the datasets between their nodes (parameters make none).
 //! - With `runner.use_memory_datasets`, a task keeps in memory the datasets written and read only
 //!   by its own nodes, under a single name (no transcoding).
 //! - **Crossing check**: a dataset that would be a `MemoryDataset` in the env (uncatalogued, no
 //!   factory match) but is read by another task than its writer's is an error
-//!   ([`PlanError::MemoryCrossing`](crate::PlanError::MemoryCrossing)); with [`MemoryCrossing::Fuse`] the writer's and readers'
-//!   tasks are merged instead where that creates no cycle and machine type and template agree.
-//! - **Cycle check**: groups that make the task graph cyclic are an error that prints the cycle
-//!   ([`PlanError::Cycle`](crate::PlanError::Cycle)).
+//!   ([`PlanError::MemoryCrossing`](crate::PlanError::MemoryCrossing)); [`GroupBy::Memory`]
+//!   merges the writer's and readers' tasks instead where it can.
+//! - **Cycle check**: fused groups that make the task graph cyclic are an error that prints the
+//!   cycle ([`PlanError::Cycle`](crate::PlanError::Cycle)).
 //!
-//! Linear in nodes + dataset uses, except for `--memory-crossing=fuse`, which costs one graph
-//! traversal per merge.
+//! Linear in nodes + dataset uses for `none`; a strategy's merge costs a search bounded by the
+//! tasks between the two it merges.
 
+mod acyclic;
 mod assemble;
 mod build;
 mod graph;
+mod group;
 mod render;
+mod select;
+mod strategy;
+#[cfg(test)]
+mod strategy_tests;
 #[cfg(test)]
 mod tests;
 
 use serde::Serialize;
 
-use kedro_graph::{DatasetName, GroupName, NodeName, PipelineName};
+use kedro_graph::{DatasetName, Filter, GroupName, NodeName, PipelineName, Selection};
 
 pub use build::plan;
+pub use select::{Completion, Extension, extend_selection};
+pub use strategy::{GROUP_TAG_PREFIX, GroupBy};
 
 use crate::config::{MachineTypeName, RetryStrategy, TemplateName};
 use crate::names::ArgoName;
-
-/// What to do with a memory dataset that crosses a task boundary.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum MemoryCrossing {
-    /// Fail the plan, naming each such dataset (the default).
-    #[default]
-    Error,
-    /// Merge the writer's and the readers' tasks where possible; fail for the rest.
-    Fuse,
-}
 
 /// Options of [`plan`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,15 +51,18 @@ pub enum MemoryCrossing {
 pub struct PlanOptions {
     /// The registered pipeline to plan (default `__default__`).
     pub pipeline: String,
-    /// What to do with memory datasets that cross tasks.
-    pub memory_crossing: MemoryCrossing,
+    /// The grouping strategy; `None` takes `grouping` of `argo.yml` (default [`GroupBy::None`]).
+    pub group_by: Option<GroupBy>,
+    /// Plan only part of the pipeline (a partial run); `None` plans it whole.
+    pub selection: Option<Selection>,
 }
 
 impl Default for PlanOptions {
     fn default() -> Self {
         Self {
             pipeline: "__default__".to_owned(),
-            memory_crossing: MemoryCrossing::Error,
+            group_by: None,
+            selection: None,
         }
     }
 }
@@ -70,10 +75,17 @@ impl PlanOptions {
         self
     }
 
-    /// Sets the memory-crossing behaviour.
+    /// Sets the grouping strategy (overriding `grouping` of `argo.yml`).
     #[must_use]
-    pub fn memory_crossing(mut self, memory_crossing: MemoryCrossing) -> Self {
-        self.memory_crossing = memory_crossing;
+    pub fn group_by(mut self, group_by: GroupBy) -> Self {
+        self.group_by = Some(group_by);
+        self
+    }
+
+    /// Plans only the nodes `selection` keeps (and the rest of the fused groups it cuts).
+    #[must_use]
+    pub fn selection(mut self, selection: Selection) -> Self {
+        self.selection = Some(selection);
         self
     }
 }
@@ -126,8 +138,11 @@ pub struct Resources {
 pub struct Task {
     /// The DAG task name.
     pub name: ArgoName,
-    /// The groups and nodes it was made from (several after `--memory-crossing=fuse`).
+    /// The groups and nodes it was made from (several when a strategy merged them).
     pub origins: Vec<Origin>,
+    /// The namespace ([`GroupBy::Namespace`]) or `group.<name>` tag name ([`GroupBy::Tags`])
+    /// the task was formed for, when it holds more than one unit.
+    pub key: Option<String>,
     /// Its Kedro nodes, in topological order (the `kedro_nodes` argument).
     pub nodes: Vec<NodeName>,
     /// Machine type.
@@ -145,8 +160,11 @@ pub struct Task {
 }
 
 impl Task {
-    /// A short human label: the origins' names joined by `+`.
+    /// A short human label: the strategy's key, else the origins' names joined by `+`.
     pub fn label(&self) -> String {
+        if let Some(key) = &self.key {
+            return key.clone();
+        }
         self.origins
             .iter()
             .map(Origin::name)
@@ -186,19 +204,125 @@ pub struct Crossing {
     pub producer: NodeName,
     /// The nodes in other tasks that read it.
     pub consumers: Vec<NodeName>,
-    /// With `--memory-crossing=fuse`: why the tasks could not be merged.
+    /// With [`GroupBy::Memory`]: why the tasks could not be merged.
     pub reason: Option<String>,
 }
 
-/// Tasks merged by `--memory-crossing=fuse`.
+/// Two tasks merged by [`GroupBy::Memory`] because of a memory dataset.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Merge {
     /// The memory dataset that asked for the merge.
     pub dataset: DatasetName,
-    /// What the writer's task was made from.
-    pub into: Vec<Origin>,
-    /// What the merged reader's task was made from.
-    pub merged: Vec<Origin>,
+    /// The group or node that writes it.
+    pub writer: Origin,
+    /// The group or node that reads it, whose task joined the writer's.
+    pub reader: Origin,
+}
+
+/// Why a strategy's group was split over several tasks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SplitReason {
+    /// Its units run on different machine types or in different templates.
+    Settings {
+        /// The machine types (sorted) when they differ, else empty.
+        machine_types: Vec<MachineTypeName>,
+        /// The templates (sorted) when they differ, else empty.
+        templates: Vec<TemplateName>,
+    },
+    /// One task would make the task graph cyclic: a path leaves the group and comes back.
+    Cycle {
+        /// A group or node on such a path.
+        through: Origin,
+    },
+}
+
+impl SplitReason {
+    /// The reason for units of `machine_types` and `templates` (each with repeats, any order):
+    /// `None` when both agree.
+    pub(super) fn settings(
+        machine_types: impl IntoIterator<Item = MachineTypeName>,
+        templates: impl IntoIterator<Item = TemplateName>,
+    ) -> Option<Self> {
+        fn distinct<T: Ord>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+            let set: std::collections::BTreeSet<T> = items.into_iter().collect();
+            if set.len() > 1 {
+                set.into_iter().collect()
+            } else {
+                Vec::new()
+            }
+        }
+        let machine_types = distinct(machine_types);
+        let templates = distinct(templates);
+        (!machine_types.is_empty() || !templates.is_empty()).then_some(Self::Settings {
+            machine_types,
+            templates,
+        })
+    }
+}
+
+impl std::fmt::Display for SplitReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |items: Vec<&str>| {
+            items
+                .iter()
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Self::Settings {
+                machine_types,
+                templates,
+            } => {
+                let mut parts = Vec::new();
+                if !machine_types.is_empty() {
+                    parts.push(format!(
+                        "machine type ({})",
+                        list(machine_types.iter().map(MachineTypeName::as_str).collect())
+                    ));
+                }
+                if !templates.is_empty() {
+                    parts.push(format!(
+                        "template ({})",
+                        list(templates.iter().map(TemplateName::as_str).collect())
+                    ));
+                }
+                write!(f, "by {}", parts.join(" and "))
+            }
+            Self::Cycle { through } => {
+                write!(
+                    f,
+                    "to keep the task graph acyclic (a path runs through {through})"
+                )
+            }
+        }
+    }
+}
+
+/// A strategy's group that became several tasks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Split {
+    /// The group, as a phrase: namespace, tag group or chain, with its name in backticks.
+    pub group: String,
+    /// Why.
+    pub reason: SplitReason,
+    /// The tasks it became, in plan order.
+    pub tasks: Vec<ArgoName>,
+}
+
+/// A partial run: what the filter selected and what the plan added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Partial {
+    /// The filter, as `kedro run` takes it.
+    pub filter: Filter,
+    /// How many nodes Kedro's `Pipeline.filter(...)` selects.
+    pub selected: usize,
+    /// How many nodes the pipeline has.
+    pub of: usize,
+    /// The fused groups the filter cuts, planned whole.
+    pub completed: Vec<Completion>,
 }
 
 /// The plan of one pipeline. Serialises to JSON for `argo-kedro plan --format json`.
@@ -221,8 +345,16 @@ pub struct Plan {
     pub tasks: Vec<Task>,
     /// The task dependencies with their datasets, sorted by (from, to) task position.
     pub edges: Vec<TaskEdge>,
-    /// Merges done by `--memory-crossing=fuse`.
+    /// The grouping strategy.
+    pub grouping: GroupBy,
+    /// How many tasks [`GroupBy::None`] would make of the same nodes.
+    pub ungrouped_tasks: usize,
+    /// Where the strategy split a group, and why.
+    pub splits: Vec<Split>,
+    /// Merges done by [`GroupBy::Memory`].
     pub merges: Vec<Merge>,
+    /// The partial run, when only part of the pipeline is planned.
+    pub partial: Option<Partial>,
     /// Notes for the user (for example, a node setting that its group overrides).
     pub warnings: Vec<String>,
 }
@@ -238,6 +370,16 @@ impl Plan {
         self.tasks
             .iter()
             .find(|t| t.nodes.iter().any(|n| n.as_str() == node))
+    }
+
+    /// How many Kedro nodes the plan runs.
+    pub fn node_count(&self) -> usize {
+        self.tasks.iter().map(|t| t.nodes.len()).sum()
+    }
+
+    /// How many pods the grouping saves against [`GroupBy::None`].
+    pub fn pods_saved(&self) -> usize {
+        self.ungrouped_tasks.saturating_sub(self.tasks.len())
     }
 
     /// Serialises the plan as pretty JSON.

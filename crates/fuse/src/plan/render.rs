@@ -2,12 +2,49 @@
 
 use std::fmt::Write as _;
 
-use super::Plan;
+use super::{GroupBy, Plan};
 use crate::suggest::count;
 
 impl Plan {
-    /// A human-readable listing: tasks with their nodes, resources, memory datasets and
-    /// dependencies (with the datasets that make them).
+    /// One line: nodes, tasks, the grouping strategy, the pods it saves against
+    /// [`GroupBy::None`], and each split with its reason.
+    /// See [`plan`](super::plan) for an example.
+    pub fn summary(&self) -> String {
+        let nodes = self.node_count();
+        let mut s = format!(
+            "{nodes} node{} in {} task{} (grouping `{}`",
+            plural(nodes),
+            self.tasks.len(),
+            plural(self.tasks.len()),
+            self.grouping
+        );
+        if self.grouping != GroupBy::None {
+            let saved = self.pods_saved();
+            let _ = write!(s, ", {saved} pod{} saved against `none`", plural(saved));
+        }
+        s.push(')');
+        if !self.splits.is_empty() {
+            let _ = write!(
+                s,
+                "; {} split{}: ",
+                self.splits.len(),
+                plural(self.splits.len())
+            );
+            let splits: Vec<String> = self
+                .splits
+                .iter()
+                .map(|x| {
+                    let tasks: Vec<String> = x.tasks.iter().map(|t| format!("`{t}`")).collect();
+                    format!("{} {} into {}", x.group, x.reason, tasks.join(", "))
+                })
+                .collect();
+            s.push_str(&splits.join("; "));
+        }
+        s
+    }
+
+    /// A human-readable listing: a summary line, the partial run (if any), then tasks with their
+    /// nodes, resources, memory datasets and dependencies (with the datasets that make them).
     pub fn to_text(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(
@@ -18,6 +55,26 @@ impl Plan {
             self.env,
             count(self.tasks.len(), "task", "tasks")
         );
+        let _ = writeln!(s, "summary: {}", self.summary());
+        if let Some(p) = &self.partial {
+            let _ = write!(
+                s,
+                "partial run: {} selects {} of {} nodes",
+                p.filter.to_options(),
+                p.selected,
+                p.of
+            );
+            for c in &p.completed {
+                let added: Vec<String> = c.added.iter().map(|n| format!("`{n}`")).collect();
+                let _ = write!(
+                    s,
+                    "; the filter cuts fused group `{}`, planned whole (adds {})",
+                    c.group,
+                    added.join(", ")
+                );
+            }
+            s.push('\n');
+        }
         for i in &self.init_tasks {
             let _ = writeln!(
                 s,
@@ -56,14 +113,10 @@ impl Plan {
             }
         }
         for m in &self.merges {
-            let into: Vec<&str> = m.into.iter().map(super::Origin::name).collect();
-            let merged: Vec<&str> = m.merged.iter().map(super::Origin::name).collect();
             let _ = writeln!(
                 s,
-                "merged {} into {} (memory dataset `{}`)",
-                merged.join("+"),
-                into.join("+"),
-                m.dataset
+                "merged {} into the task of {} (memory dataset `{}`)",
+                m.reader, m.writer, m.dataset
             );
         }
         for w in &self.warnings {
@@ -75,6 +128,7 @@ impl Plan {
     /// A Mermaid flowchart (`flowchart TD`), edges labelled with their datasets.
     pub fn to_mermaid(&self) -> String {
         let mut s = String::from("flowchart TD\n");
+        let _ = writeln!(s, "  %% {}", self.summary());
         for i in &self.init_tasks {
             let _ = writeln!(
                 s,
@@ -109,7 +163,8 @@ impl Plan {
 
     /// A Graphviz digraph, edges labelled with their datasets.
     pub fn to_dot(&self) -> String {
-        let mut s = String::from("digraph plan {\n  rankdir=TB;\n  node [shape=box];\n");
+        let mut s = format!("// {}\n", self.summary());
+        s.push_str("digraph plan {\n  rankdir=TB;\n  node [shape=box];\n");
         for i in &self.init_tasks {
             let _ = writeln!(
                 s,
@@ -140,6 +195,10 @@ impl Plan {
         s.push_str("}\n");
         s
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// Escapes `"` and `\` for quoted dot labels.

@@ -103,7 +103,7 @@ fn memory_crossing_fuse_merges_writer_and_readers() {
         .node("b", &["x"], &["y"], none())
         .node("c", &["y"], &["z"], none())
         .memory(&["x"]);
-    let opts = PlanOptions::default().memory_crossing(MemoryCrossing::Fuse);
+    let opts = PlanOptions::default().group_by(GroupBy::Memory);
     let plan = plan(
         &f.project(),
         &config(json!({"runner": {"use_memory_datasets": true}})),
@@ -129,7 +129,7 @@ fn memory_crossing_fuse_refuses_mismatch_and_cycles() {
         .node("a", &["raw"], &["x"], none())
         .node("b", &["x"], &["y"], json!({"machine_type": "gpu"}))
         .memory(&["x"]);
-    let opts = PlanOptions::default().memory_crossing(MemoryCrossing::Fuse);
+    let opts = PlanOptions::default().group_by(GroupBy::Memory);
     let err = plan(&f.project(), &config(none()), &opts).expect_err("mismatch");
     assert!(err.to_string().contains("machine type `gpu`"), "{err}");
     // a -x(mem)-> c and a -y-> b -z-> c: merging a and c would enclose b.
@@ -266,6 +266,7 @@ fn renderings() {
     let plan = plan(&f.project(), &config(none()), &PlanOptions::default()).expect("plans");
     insta::assert_snapshot!(plan.to_text(), @"
     pipeline `__default__` of `demo` (env `cloud`): 2 tasks
+    summary: 2 nodes in 2 tasks (grouping `none`)
     task a [a] machine `default` (16 GiB, 4 cpu, 0 gpu, 10 GiB scratch), template `kedro`
       nodes: a
     task b [b] machine `default` (16 GiB, 4 cpu, 0 gpu, 10 GiB scratch), template `kedro`
@@ -274,11 +275,13 @@ fn renderings() {
     ");
     insta::assert_snapshot!(plan.to_mermaid(), @r#"
     flowchart TD
+      %% 2 nodes in 2 tasks (grouping `none`)
       a["a (1 node)"]
       b["b (1 node)"]
       a -->|"x"| b
     "#);
     insta::assert_snapshot!(plan.to_dot(), @r#"
+    // 2 nodes in 2 tasks (grouping `none`)
     digraph plan {
       rankdir=TB;
       node [shape=box];

@@ -15,7 +15,8 @@ pub(crate) fn config(use_memory_datasets: bool) -> Config {
          deployment: {{image: registry.example/demo, tag: v1}}\n\
          runner: {{use_memory_datasets: {use_memory_datasets}}}\n\
          machine_types:\n  default: {{mem: 16, cpu: 4, num_gpu: 0}}\n  gpu: {{mem: 64, cpu: 16, num_gpu: 1}}\n\
-         default_machine_type: default\n"
+         default_machine_type: default\n\
+         template:\n  templates:\n    - name: neo4j\n      container: {{name: kedro, command: [kedro], args: run}}\n"
     ))
     .expect("test config is valid")
 }
