@@ -5,7 +5,7 @@
 //! [`RUN_UID_ENV`] to `{{workflow.uid}}` and [`REUSED_VERSIONS_ENV`] to the workflow parameter
 //! [`REUSED_VERSIONS_PARAM`] (empty when compiled). Argo substitutes them at run time, the same
 //! in every pod of one run, so the manifest itself stays byte-for-byte deterministic and each
-//! run of a CronWorkflow gets its own version. The hook (`argo_kedro.versions`) saves every
+//! run of a `CronWorkflow` gets its own version. The hook (`argo_kedro.versions`) saves every
 //! versioned dataset of every task under [`run_version`] and loads what the run wrote (or what
 //! the runs in [`REUSED_VERSIONS_PARAM`] wrote) at that version. A memoized resubmit reuses
 //! the results of the succeeded tasks: [`memoized_resubmit_parameter`] says where they are.
@@ -83,7 +83,10 @@ pub fn memoized_resubmit_parameter(old: &Workflow) -> Option<String> {
     let created = old.metadata.creation_timestamp.as_ref()?;
     let uid = old.metadata.uid.as_deref().filter(|u| !u.is_empty())?;
     let mut versions = vec![run_version(created.0, uid)];
-    let earlier = declared.value.as_ref().map(|v| v.as_str()).unwrap_or("");
+    let earlier = declared
+        .value
+        .as_ref()
+        .map_or("", argo_model::AnyString::as_str);
     for v in earlier.split(',').map(str::trim).filter(|v| !v.is_empty()) {
         if !versions.iter().any(|known| known == v) {
             versions.push(v.to_owned());
