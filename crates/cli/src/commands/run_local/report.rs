@@ -8,15 +8,6 @@ use argo_local::{Event, RunReport, TaskStatus};
 
 use crate::output;
 
-/// The Kedro version of this run, as the runtime hook derives it (`argo_fuse::versions`).
-fn run_version(plan: &argo_local::Plan) -> Option<String> {
-    let created = plan.global("workflow.creationTimestamp")?.parse().ok()?;
-    Some(argo_fuse::versions::run_version(
-        created,
-        plan.global("workflow.uid").unwrap_or_default(),
-    ))
-}
-
 /// One line per kind of warning, naming the templates it concerns.
 pub(super) fn grouped_warnings(warnings: &[argo_local::Warning]) -> Vec<String> {
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
