@@ -30,7 +30,14 @@ def binary() -> str:
 def run(args: list[str], cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     """Runs a command in `cwd` with telemetry off and this interpreter as the project's."""
     env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "1", "ARGO_KEDRO_PYTHON": sys.executable}
-    env.pop("ARGO_KEDRO_MEMORY_DATASETS", None)
+    # What the runtime hook reads comes from the test, never from the outer environment.
+    for name in (
+        "ARGO_KEDRO_MEMORY_DATASETS",
+        "ARGO_KEDRO_RUN_CREATED",
+        "ARGO_KEDRO_RUN_UID",
+        "ARGO_KEDRO_REUSED_VERSIONS",
+    ):
+        env.pop(name, None)
     env.update(extra)
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 

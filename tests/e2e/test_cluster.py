@@ -26,6 +26,8 @@ from typing import Any
 import pytest
 import yaml
 
+from argo_kedro.versions import run_version
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "spaceflights-mini"
 PEER = ROOT / "tests" / "k8s_peer" / "peer.py"
@@ -689,6 +691,27 @@ def test_resubmit_memoized_submits_a_new_run(cluster: Cluster, manifest: dict) -
     assert result["mode"] == "memoized" and result["resubmitted_from"] == name
     assert result["name"] != name
     assert {w["metadata"]["name"] for w in cluster.peer.workflows()} == {name, result["name"]}
+
+    # The new run has its own Kedro version; its tasks find the reused results at the old run's
+    # version (the hook's own function, from the old workflow's creationTimestamp and uid).
+    old = cluster.peer.workflow(name)["metadata"]
+    first = run_version(old["creationTimestamp"], old["uid"])
+    new = cluster.peer.workflow(result["name"])
+    assert workflow_parameters(new)["reused_versions"] == first
+    assert f"loads the reused results at their versions: {first}" in out.stderr
+    # A memoized resubmit of that run reuses from both.
+    mark(cluster.peer, result["name"], "Failed", ["Succeeded", "Failed"])
+    again = cluster.run(
+        "resubmit", "-w", result["name"], "--no-rebuild", "--memoized", "--format", "json"
+    )
+    assert again.returncode == 0, again.stderr
+    third = cluster.peer.workflow(json.loads(again.stdout)["name"])
+    second = run_version(new["metadata"]["creationTimestamp"], new["metadata"]["uid"])
+    assert workflow_parameters(third)["reused_versions"] == f"{second},{first}"
+
+
+def workflow_parameters(wf: dict) -> dict[str, str]:
+    return {p["name"]: p.get("value", "") for p in wf["spec"]["arguments"]["parameters"]}
 
 
 def foreign_workflow(labels: dict[str, str] | None = None) -> dict:

@@ -6,6 +6,7 @@ Needs the repository installed in the running interpreter's environment (scripts
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -28,13 +29,27 @@ def copy_project(src: Path, dest: Path) -> Path:
     return dest
 
 
+# A Kedro version: a directory of a versioned dataset (`data/x.csv/<version>/x.csv`).
+VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}\.\d{3}Z$")
+
+
 def outputs(project: Path) -> dict[str, Path]:
+    """What a run wrote under data/, by path, the versions of versioned datasets as `<v>`."""
     data = project / "data"
     return {
-        str(p.relative_to(data)): p
+        "/".join("<v>" if VERSION.match(part) else part for part in p.relative_to(data).parts): p
         for p in sorted(data.rglob("*"))
         if p.is_file() and p.relative_to(data).parts[0] != "01_raw"
     }
+
+
+def versions_by_dataset(project: Path) -> dict[str, set[str]]:
+    """The versions each versioned dataset under data/ has."""
+    found: dict[str, set[str]] = {}
+    for p in (project / "data").rglob("*"):
+        if p.is_dir() and VERSION.match(p.name):
+            found.setdefault(str(p.parent.relative_to(project / "data")), set()).add(p.name)
+    return found
 
 
 def same_content(a: Path, b: Path) -> bool:
@@ -61,6 +76,18 @@ def test_run_local_leaves_the_same_outputs_as_kedro_run(example: Path, tmp_path:
     assert sorted(actual) == sorted(expected)
     for name, path in expected.items():
         assert same_content(path, actual[name]), f"{name} differs"
+
+    # Like `kedro run`, one run saves every versioned dataset under one version.
+    by_dataset = versions_by_dataset(by_local)
+    assert sorted(by_dataset) == sorted(versions_by_dataset(by_kedro))
+    assert len(set().union(*by_dataset.values())) == 1, by_dataset
+    # A second run: every versioned dataset gets one other version, the same for all.
+    again = run([binary(), "run-local", "-e", "base", "-j", "2"], by_local, **secrets)
+    assert again.returncode == 0, again.stderr[-3000:]
+    (first,) = set().union(*by_dataset.values())
+    after = versions_by_dataset(by_local)
+    (second,) = set().union(*after.values()) - {first}
+    assert after == {name: {first, second} for name in by_dataset}
 
 
 def test_fused_memory_datasets_are_not_written(tmp_path: Path) -> None:

@@ -34,7 +34,14 @@ HOOK_ENTRY_POINT = any(ep.name == "argo_kedro" for ep in entry_points(group="ked
 def subprocess_env(project: Path | None = None, **extra: str) -> dict[str, str]:
     """The environment for a child Python: telemetry off, our package importable."""
     env = dict(os.environ)
-    env.pop("ARGO_KEDRO_MEMORY_DATASETS", None)
+    # What the runtime hook reads comes from the test, never from the outer environment.
+    for name in (
+        "ARGO_KEDRO_MEMORY_DATASETS",
+        "ARGO_KEDRO_RUN_CREATED",
+        "ARGO_KEDRO_RUN_UID",
+        "ARGO_KEDRO_REUSED_VERSIONS",
+    ):
+        env.pop(name, None)
     env["KEDRO_DISABLE_TELEMETRY"] = "1"
     env["PYTHONUNBUFFERED"] = "1"
     paths = [] if INSTALLED else [str(PYTHON_SRC)]

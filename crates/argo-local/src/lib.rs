@@ -97,7 +97,10 @@
 //!   `<run_dir>/logs/<task>.log`.
 //! - **Variables.** `{{inputs.parameters.X}}`, `{{workflow.parameters.X}}` (with
 //!   [`RunOptions::parameters`] overrides), `{{workflow.name}}`, `{{workflow.namespace}}`,
-//!   `{{workflow.uid}}`, `{{workflow.mainEntrypoint}}`, `{{tasks.T.outputs.parameters.Y}}`,
+//!   `{{workflow.uid}}` (a new random UUID per run unless [`RunOptions::uid`]),
+//!   `{{workflow.creationTimestamp}}` (and its `.RFC3339` and `.s` forms: when the plan is made,
+//!   to the second, unless [`RunOptions::created`]), `{{workflow.mainEntrypoint}}`,
+//!   `{{tasks.T.outputs.parameters.Y}}`,
 //!   `{{tasks.T.status}}`, `{{tasks.T.exitCode}}`, `{{tasks.T.outputs.result}}` (the task's
 //!   stdout less one trailing newline, kept when referenced: `CaptureScriptResult`) and
 //!   `steps.` alike (in arguments, `when` and template outputs),

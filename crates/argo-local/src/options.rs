@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use jiff::Timestamp;
+
 /// How and where a workflow runs locally. Build with [`RunOptions::new`] and the `#[must_use]`
 /// setters.
 ///
@@ -62,6 +64,10 @@ pub struct RunOptions {
     /// outputs), e.g. init tasks that need cluster services. Every output parameter the task's
     /// template declares must be given.
     pub done_tasks: Vec<(String, Vec<(String, String)>)>,
+    /// The value of `{{workflow.creationTimestamp}}` (default: when the plan is made).
+    pub created: Option<Timestamp>,
+    /// The value of `{{workflow.uid}}` (default: a random UUID, new for every plan).
+    pub uid: Option<String>,
 }
 
 impl RunOptions {
@@ -82,6 +88,8 @@ impl RunOptions {
             cancel: None,
             transient_error_pattern: None,
             done_tasks: Vec::new(),
+            created: None,
+            uid: None,
         }
     }
 
@@ -159,6 +167,20 @@ impl RunOptions {
     #[must_use]
     pub fn transient_error_pattern(mut self, pattern: regex::Regex) -> Self {
         self.transient_error_pattern = Some(pattern);
+        self
+    }
+
+    /// Sets `{{workflow.creationTimestamp}}` (kept to the second, as Kubernetes does).
+    #[must_use]
+    pub fn created(mut self, created: Timestamp) -> Self {
+        self.created = Some(created);
+        self
+    }
+
+    /// Sets `{{workflow.uid}}`.
+    #[must_use]
+    pub fn uid(mut self, uid: impl Into<String>) -> Self {
+        self.uid = Some(uid.into());
         self
     }
 

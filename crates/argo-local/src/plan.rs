@@ -232,6 +232,12 @@ impl Plan {
         &self.workflow_name
     }
 
+    /// The value of the global variable `tag` in this run (for example `workflow.uid` or
+    /// `workflow.creationTimestamp`), as the templates' `{{tag}}` read it.
+    pub fn global(&self, tag: &str) -> Option<&str> {
+        self.globals.get(tag).map(String::as_str)
+    }
+
     /// The options the plan runs with.
     pub fn options(&self) -> &RunOptions {
         &self.options

@@ -9,6 +9,7 @@
 //!   for the whole pipeline or a partial run; memory datasets per task, the memory-crossing and
 //!   cycle checks; renders as text, JSON, Mermaid and dot.
 //! - [`lower`](mod@lower): a plan to an `argo_model::Workflow` that passes strict lint and the schema.
+//! - [`versions`]: one Kedro version per workflow run (what the manifest gives the runtime hook).
 //! - [`compile()`]: all of it from a [`kedro_graph::Project`]; or step by step:
 //!   [`Config::from_project`], [`plan()`](fn@plan), [`lower()`](fn@lower).
 //!
@@ -58,6 +59,7 @@ pub mod plan;
 mod suggest;
 #[cfg(test)]
 mod testing;
+pub mod versions;
 
 /// The text formats of a manifest (re-exported from argo-model).
 pub use argo_model::TextFormat;

@@ -227,3 +227,60 @@ spec:
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
     assert_eq!(f.read("id.txt"), "wf-id\n");
 }
+
+/// The controller's `setGlobalParameters`: `{{workflow.creationTimestamp}}` is RFC 3339 to the
+/// second (also as `.RFC3339` and unix `.s`), the same for every task and attempt of one run;
+/// `{{workflow.uid}}` is new for every run.
+#[test]
+fn creation_timestamp_and_uid_are_fixed_for_one_run() {
+    let yaml = r#"
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {name: stamp}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - {name: first, template: stamp, arguments: {parameters: [{name: out, value: first.txt}]}}
+      - {name: second, template: stamp, dependencies: [first], arguments: {parameters: [{name: out, value: second.txt}]}}
+  - name: stamp
+    inputs: {parameters: [{name: out}]}
+    retryStrategy: {limit: 1}
+    container:
+      image: unused
+      command: [sh, -c]
+      args:
+      - |
+        echo "$CREATED {{workflow.creationTimestamp.RFC3339}} {{workflow.creationTimestamp.s}} {{workflow.uid}}" >> {{inputs.parameters.out}}
+        test "{{retries}}" = 1
+      env:
+      - {name: CREATED, value: "{{workflow.creationTimestamp}}"}
+"#;
+    let wf = workflow(yaml);
+    let f = Fixture::new();
+    let created = "2024-05-01T12:00:07.654Z".parse().expect("timestamp");
+    let options = f.options().backoff(false).created(created).uid("the-uid");
+    let (report, _) = crate::run(&wf, options);
+    assert!(report.is_success(), "{report:#?}");
+    let line = "2024-05-01T12:00:07Z 2024-05-01T12:00:07Z 1714564807 the-uid\n";
+    for file in ["first.txt", "second.txt"] {
+        assert_eq!(f.read(file), line.repeat(2), "{file}: both attempts");
+    }
+
+    let uid = |f: &Fixture| {
+        f.read("first.txt")
+            .split_whitespace()
+            .nth(3)
+            .map(str::to_owned)
+    };
+    let (one, two) = (Fixture::new(), Fixture::new());
+    for f in [&one, &two] {
+        let (report, _) = crate::run(&wf, f.options().backoff(false));
+        assert!(report.is_success(), "{report:#?}");
+    }
+    let (a, b) = (uid(&one).expect("uid"), uid(&two).expect("uid"));
+    assert_ne!(a, b);
+    assert_eq!((a.len(), &a[14..15]), (36, "4"), "a UUID v4: {a}");
+}

@@ -74,7 +74,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &ResubmitArgs) -> Result<(), CliErr
             let opts = ResubmitOptions::default()
                 .memoized(true)
                 .instance_id(instance_id);
-            memoized(&client, &name, image, &opts).await?
+            memoized(&client, &wf, &name, image, &opts).await?
         } else {
             let opts = RetryOptions::default().instance_id(instance_id);
             retry(&client, &wf, &name, image, &opts).await?
@@ -251,15 +251,25 @@ async fn retry(
     })
 }
 
-/// Submits a new run that skips the nodes that succeeded.
+/// Submits a new run that skips the nodes that succeeded. The new run has its own Kedro
+/// version; its tasks load the reused results at the versions they were written with
+/// (`argo_fuse::versions::memoized_resubmit_parameter`).
 async fn memoized(
     client: &Client,
+    wf: &Workflow,
     name: &WorkflowName,
     image: Option<&str>,
     opts: &ResubmitOptions,
 ) -> Result<Outcome, CliError> {
+    let reused = argo_fuse::versions::memoized_resubmit_parameter(wf);
+    if let Some((_, versions)) = reused.as_deref().and_then(|p| p.split_once('=')) {
+        output::status(&format!(
+            "the new run loads the reused results at their versions: {versions}"
+        ));
+    }
+    let opts = opts.clone().parameters(reused);
     let submitted = client
-        .resubmit(name, opts)
+        .resubmit(name, &opts)
         .await
         .map_err(cluster::failed(format!("resubmit workflow `{name}`")))?;
     let runs = image

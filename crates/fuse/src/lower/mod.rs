@@ -7,12 +7,16 @@
 //! - one container template per distinct (template, machine type, retry strategy) used, with
 //!   resources (requests = limits), the scratch ephemeral volume, node selector, tolerations
 //!   (GPU) and affinity on the template, never a `podSpecPatch` on a task;
-//! - `pipeline`, `environment` (and `params`) are workflow parameters; every worker template
+//! - `pipeline`, `environment` (and `params`) are workflow parameters, and `reused_versions`
+//!   (empty; a memoized resubmit sets it, see [`crate::versions`]); every worker template
 //!   declares the inputs `pipeline`, `environment`, `kedro_nodes`, `memory_datasets` (defaults
 //!   from the workflow parameters), so custom templates written for argo-kedro 0.1.41 resolve
 //!   `{{inputs.parameters.pipeline}}` and friends;
 //! - each task runs `kedro run --pipelines P --nodes ... --env E` (`--pipeline P` for a project
 //!   on a Kedro without `--pipelines`: [`pipeline_option`]);
+//! - every worker template gives the runtime hook the run's version inputs in its env
+//!   (`{{workflow.creationTimestamp}}`, `{{workflow.uid}}`, `reused_versions`): substituted by
+//!   Argo at run time, never fixed at compile time;
 //! - no random suffix: `generateName` unless a name is given.
 //!
 //! [`lower`] checks its result with `argo_model::lint` (strict) and the JSON Schema, and fails
@@ -274,6 +278,7 @@ fn build(plan: &Plan, config: &Config, options: &LowerOptions) -> Result<Workflo
         let joined = join(options.params.iter().map(|(k, v)| format!("{k}={v}")));
         args.push(param_value("params", &safe::escape_k8s(&joined)));
     }
+    args.push(param_value(crate::versions::REUSED_VERSIONS_PARAM, ""));
     spec.arguments = Some(Arguments {
         parameters: args,
         ..Arguments::default()

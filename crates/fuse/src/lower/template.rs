@@ -18,6 +18,7 @@ use crate::config::{
 use crate::error::LowerError;
 use crate::names::{self, Item};
 use crate::plan::Plan;
+use crate::versions::{REUSED_VERSIONS_ENV, REUSED_VERSIONS_PARAM, RUN_CREATED_ENV, RUN_UID_ENV};
 
 /// The templates of a plan and who uses which.
 pub(super) struct TemplateSet {
@@ -148,6 +149,19 @@ fn workflow_id() -> core::EnvVar {
         }),
         ..core::EnvVar::default()
     }
+}
+
+/// What the runtime hook derives the run's Kedro version from (`crate::versions`): Argo
+/// substitutes these in every pod of one run.
+fn run_version_env() -> [core::EnvVar; 3] {
+    [
+        plain(RUN_CREATED_ENV, "{{workflow.creationTimestamp}}"),
+        plain(RUN_UID_ENV, "{{workflow.uid}}"),
+        plain(
+            REUSED_VERSIONS_ENV,
+            format!("{{{{workflow.parameters.{REUSED_VERSIONS_PARAM}}}}}"),
+        ),
+    ]
 }
 
 /// `argo.yml` environment entries as Kubernetes env vars (secrets by reference only).
@@ -349,6 +363,7 @@ fn worker(
         MEMORY_DATASETS_ENV,
         "{{inputs.parameters.memory_datasets}}",
     ));
+    env.extend(run_version_env());
     env.extend(init_outputs.iter().map(|o| {
         plain(
             &o.to_ascii_uppercase(),

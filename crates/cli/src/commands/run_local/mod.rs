@@ -52,7 +52,21 @@ pub(crate) fn run(global: &GlobalArgs, args: &RunLocalArgs) -> Result<(), CliErr
         options = skip_init(options, &compiled, &args.init_output)?;
     }
     let plan = argo_local::Plan::new(&compiled.workflow, options).map_err(CliError::LocalPlan)?;
+    if let Some(version) = run_version(&plan) {
+        output::status(&format!(
+            "run-local: versioned datasets save under version {version}"
+        ));
+    }
     execute(&plan, &loaded.root, &run_dir)
+}
+
+/// The Kedro version of this run, as the runtime hook derives it (`argo_fuse::versions`).
+fn run_version(plan: &argo_local::Plan) -> Option<String> {
+    let created = plan.global("workflow.creationTimestamp")?.parse().ok()?;
+    Some(argo_fuse::versions::run_version(
+        created,
+        plan.global("workflow.uid").unwrap_or_default(),
+    ))
 }
 
 /// Options both forms share: jobs, secrets, strictness, `TRANSIENT_ERROR_PATTERN`.
