@@ -37,6 +37,10 @@ pub(crate) fn files(dir: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     walk(dir, dir, &mut out);
     out.sort();
-    assert!(out.len() >= 217, "expected the 217 upstream example files, found {}", out.len());
+    assert!(
+        out.len() >= 217,
+        "expected the 217 upstream example files, found {}",
+        out.len()
+    );
     out
 }
