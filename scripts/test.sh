@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: sets up the venv (Kedro from the registry) and installs this
-# repository, exports the IR of every example project, then cargo fmt/clippy/test,
-# ruff and pytest. Fails on the first failure.
+# repository, checks the committed IR fixtures and generated code, then cargo fmt/clippy/test,
+# the library checks (docs, packages, features, an embedding crate), ruff and pytest.
+# Fails on the first failure.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -14,19 +15,11 @@ step "setup"
 bash scripts/setup.sh
 export PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv"
 
-step "export the IR of every example project (the real exporter's output)"
-ir_dir="$root/target/ir"
-rm -rf "$ir_dir" && mkdir -p "$ir_dir"
-for project in examples/*/; do
-  name=$(basename "$project")
-  for env_dir in "$project"conf/*/; do
-    env=$(basename "$env_dir")
-    [ "$env" = local ] && continue
-    (cd "$project" && python -m argo_kedro.export --env "$env") >"$ir_dir/$name-$env.json"
-    echo "exported $name ($env): $(wc -c <"$ir_dir/$name-$env.json") bytes" >&2
-  done
-done
-export ARGO_KEDRO_IR_DIR="$ir_dir"
+step "the committed IR fixtures equal a fresh export of every example project (real exporter)"
+python scripts/export_ir.py --check
+
+step "generated code is what the vendored Argo schema generates"
+(cd crates/argo-model && python tools/gen_types.py --check)
 
 step "cargo fmt"
 cargo fmt --all --check
@@ -34,6 +27,31 @@ step "cargo clippy"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 step "cargo test"
 cargo test --workspace --all-features --locked
+step "library crates: docs without warnings"
+# The libraries choose no Kubernetes version (k8s-openapi's rule); building them alone needs the
+# one the binary uses (crates/cli: k8s-openapi feature `latest`).
+k8s_feature=$(cargo tree -p argo-kedro -e features -i k8s-openapi --locked |
+  grep -o 'k8s-openapi feature "v1_[0-9]*"' | sort -u)
+k8s_version=$(echo "$k8s_feature" | sed -E 's/.*"v1_([0-9]+)"/1.\1/')
+[[ $k8s_version =~ ^1\.[0-9]+$ ]] || { echo "cannot tell the binary's Kubernetes version: $k8s_feature" >&2; exit 1; }
+K8S_OPENAPI_ENABLED_VERSION=$k8s_version RUSTDOCFLAGS="-D warnings" \
+  cargo doc --no-deps --workspace --all-features --locked
+step "library crates: argo-model without default features (types, round trip, lint; no jsonschema)"
+if K8S_OPENAPI_ENABLED_VERSION=$k8s_version cargo tree -p argo-model --no-default-features \
+  -e normal --locked | grep -q jsonschema; then
+  echo "argo-model without default features depends on jsonschema" >&2
+  exit 1
+fi
+cargo clippy -p argo-model --no-default-features --all-targets --locked -- -D warnings
+cargo test -p argo-model --no-default-features --locked
+step "library crates: every crate packs and builds from its package"
+K8S_OPENAPI_ENABLED_VERSION=$k8s_version cargo package --workspace --locked
+step "library crates: an embedder (examples/embed-fuse, outside the workspace)"
+CARGO_TARGET_DIR="$root/target" cargo run --quiet --locked \
+  --manifest-path examples/embed-fuse/Cargo.toml -- tests/fixtures/ir/spaceflights-mini-base.json \
+  >"$root/target/embed-fuse.yaml"
+argo-kedro lint "$root/target/embed-fuse.yaml"
+
 step "ruff"
 ruff check python tests examples scripts
 ruff format --check python tests examples scripts

@@ -50,8 +50,21 @@
 //! assert_eq!(plan.reset_nodes[0].as_str(), "wf");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Kubernetes version
+//!
+//! This crate uses `k8s-openapi` types and, as a library, enables no Kubernetes version feature of
+//! `k8s-openapi` (its rule: exactly one version, chosen by the final binary). The binary that
+//! uses it adds `k8s-openapi = { version = "0.29", features = ["latest"] }` (or a pinned
+//! `v1_xx` feature) to its own dependencies; without one, `k8s-openapi`'s build script stops with
+//! "None of the v1_* features are enabled".
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod cause;
 mod client;

@@ -5,7 +5,7 @@
 //!   with its defaults, plus the platform additions; unknown keys are errors naming the nearest
 //!   valid key.
 //! - [`names`]: DNS-1123 task and template names, deterministic and collision-free.
-//! - [`plan`]: which nodes run in which task ([`Plan`]) under a grouping strategy ([`GroupBy`]),
+//! - [`plan`](mod@plan): which nodes run in which task ([`Plan`]) under a grouping strategy ([`GroupBy`]),
 //!   for the whole pipeline or a partial run; memory datasets per task, the memory-crossing and
 //!   cycle checks; renders as text, JSON, Mermaid and dot.
 //! - [`lower`](mod@lower): a plan to an `argo_model::Workflow` that passes strict lint and the schema.
@@ -47,8 +47,21 @@
 //! assert!(yaml.contains("ARGO_KEDRO_MEMORY_DATASETS"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Kubernetes version
+//!
+//! This crate uses `k8s-openapi` types and, as a library, enables no Kubernetes version feature of
+//! `k8s-openapi` (its rule: exactly one version, chosen by the final binary). The binary that
+//! uses it adds `k8s-openapi = { version = "0.29", features = ["latest"] }` (or a pinned
+//! `v1_xx` feature) to its own dependencies; without one, `k8s-openapi`'s build script stops with
+//! "None of the v1_* features are enabled".
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod compile;
 pub mod config;

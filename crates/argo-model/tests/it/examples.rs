@@ -1,24 +1,17 @@
-//! Access to the upstream Argo examples (`../shared/argo/examples`).
+//! Access to the upstream Argo examples, vendored in `tests/fixtures/argo-examples` (217 files of
+//! argoproj/argo-workflows at f016ad89, Apache-2.0).
 
 use std::path::{Path, PathBuf};
 
-/// The examples directory: `$ARGO_EXAMPLES_DIR`, else `<workspace>/../shared/argo/examples`.
-/// `None` (test skipped) when missing outside CI; panics when missing in CI.
-pub(crate) fn dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("ARGO_EXAMPLES_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/argo/examples"),
-        PathBuf::from,
-    );
-    if dir.is_dir() {
-        return Some(dir);
-    }
+/// The vendored examples directory; it is part of the repository, so its absence is a failure.
+pub(crate) fn dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/argo-examples");
     assert!(
-        std::env::var_os("CI").is_none(),
-        "Argo examples not found at {} (set ARGO_EXAMPLES_DIR)",
+        dir.is_dir(),
+        "the vendored Argo examples are missing at {}",
         dir.display()
     );
-    eprintln!("skipping: Argo examples not found at {}", dir.display());
-    None
+    dir
 }
 
 /// Every YAML/JSON file under `dir`, sorted, with its path relative to `dir`.
@@ -44,5 +37,10 @@ pub(crate) fn files(dir: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     walk(dir, dir, &mut out);
     out.sort();
+    assert!(
+        out.len() >= 217,
+        "expected the 217 upstream example files, found {}",
+        out.len()
+    );
     out
 }

@@ -1,35 +1,25 @@
 //! Snapshots of the manifests of the repository's example projects, compiled from the real
-//! exporter's IR.
-//!
-//! `scripts/test.sh` exports every example project and env into `ARGO_KEDRO_IR_DIR`. Without
-//! that variable the test fails under CI and is a no-op for a plain `cargo test`.
+//! exporter's IR: committed in `tests/fixtures/ir` and kept equal to a fresh export by
+//! `scripts/export_ir.py --check` in the test command.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use argo_fuse::{CompileOptions, LowerOptions, compile};
 use argo_model::Document;
 use kedro_graph::Project;
 
-#[allow(clippy::print_stderr)] // says why the test did nothing
 fn ir_files() -> Vec<PathBuf> {
-    let Some(dir) = std::env::var_os("ARGO_KEDRO_IR_DIR") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "ARGO_KEDRO_IR_DIR must be set in CI"
-        );
-        eprintln!("ARGO_KEDRO_IR_DIR is not set: run scripts/test.sh for the example snapshots");
-        return Vec::new();
-    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/ir");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("ARGO_KEDRO_IR_DIR is readable")
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
     assert!(
         !files.is_empty(),
-        "no IR files in {}",
-        PathBuf::from(dir).display()
+        "no exported IR in {} (run `python scripts/export_ir.py`)",
+        dir.display()
     );
     files
 }
