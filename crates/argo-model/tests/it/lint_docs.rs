@@ -2,28 +2,16 @@
 //! error, each row's line inside the function it names, every rule id in the tables, every test
 //! a row names existing, and every fixture of `tests/fixtures/validate` named by a row.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use argo_model::lint::Rule;
 
-/// Upstream's `validate.go`: `$ARGO_UPSTREAM_DIR`, else `<workspace>/../shared/argo/upstream`.
-/// `None` (the source check skipped) when missing outside CI; panics when missing in CI.
-fn validate_go() -> Option<String> {
-    let dir = std::env::var_os("ARGO_UPSTREAM_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/argo/upstream"),
-        PathBuf::from,
-    );
-    let file = dir.join("workflow/validate/validate.go");
-    if file.is_file() {
-        return Some(std::fs::read_to_string(file).unwrap());
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "upstream source not found at {} (set ARGO_UPSTREAM_DIR)",
-        dir.display()
-    );
-    eprintln!("skipping the source check: {} not found", file.display());
-    None
+/// Upstream's `validate.go` (f016ad89), vendored in `tests/fixtures/upstream-source`.
+fn validate_go() -> String {
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/upstream-source/validate.go");
+    std::fs::read_to_string(&file)
+        .unwrap_or_else(|e| panic!("the vendored {} is missing: {e}", file.display()))
 }
 
 /// A row of the table of upstream checks: line, function, rules, tests.
@@ -161,7 +149,8 @@ fn docs_lint_md_is_complete() {
             bad.push(format!("fixture {stem} is named by no row"));
         }
     }
-    if let Some(go) = validate_go() {
+    {
+        let go = validate_go();
         let funcs = functions(&go);
         for line in error_lines(&go) {
             if !rows.iter().any(|r| r.line == line) {

@@ -8,5 +8,5 @@ mod lint_fixtures;
 mod roundtrip;
 #[cfg(feature = "schema")]
 mod schema;
-mod yaml;
 mod validate_fixtures;
+mod yaml;

@@ -3,7 +3,11 @@
 use argo_model::{Document, yaml_values};
 
 /// Documents that do not round-trip, by `file#index`, with the reason.
-const EXCEPTIONS: &[(&str, &str)] = &[];
+const EXCEPTIONS: &[(&str, &str)] = &[(
+    "k8s-patch-json-workflow.yaml#*",
+    "`metadata.annotations` appears twice: a duplicate key is an error, as in `argo lint --strict` \
+     and the API server's strict decoding (issue 16)",
+)];
 
 #[test]
 fn every_example_round_trips() {

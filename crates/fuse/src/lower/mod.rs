@@ -22,14 +22,14 @@
 //! [`lower`] checks its result with `argo_model::lint` (strict) and the JSON Schema, and fails
 //! rather than return a manifest with findings.
 
-mod safe;
 mod kedro_run;
+mod safe;
 mod template;
 #[cfg(test)]
 mod tests;
 
-pub use safe::escape_k8s;
 pub use kedro_run::{PIPELINES_OPTION_SINCE, pipeline_option};
+pub use safe::escape_k8s;
 
 use argo_model::schema::TaskCheck;
 use argo_model::{Arguments, DagTask, DagTemplate, Parameter, Template, TextFormat, Workflow};

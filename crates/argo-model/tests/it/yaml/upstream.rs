@@ -11,9 +11,7 @@ use super::readers::{Node, Rules, events, load};
 
 #[test]
 fn examples_differ_from_serde_norway_only_by_the_quotes_readers_need() {
-    let Some(dir) = crate::examples::dir() else {
-        return;
-    };
+    let dir = crate::examples::dir();
     let mut documents = 0;
     let mut requoted = BTreeSet::new();
     for (name, text) in &crate::examples::files(&dir) {
