@@ -38,32 +38,15 @@ pub(crate) fn run(global: &GlobalArgs, args: &SubmitArgs) -> Result<(), CliError
     };
 
     if args.dry_run {
-        for command in &commands {
-            output::status(&format!("would run: {}", command.display(&docker.program)));
-        }
-        if !build {
-            output::status(&format!(
-                "would build no image: the pods run {image} (--no-build / --image)"
-            ));
-        }
-        let mut workflow = compiled.workflow;
-        if let Some(name) = &name {
-            workflow.metadata.name = Some(name.to_string());
-            workflow.metadata.generate_name = None;
-        }
-        let format = match args.format {
-            ResultFormat::Json => ManifestFormat::Json,
-            ResultFormat::Text => ManifestFormat::Yaml,
-        };
-        let text = compile::render(workflow, format)?;
-        return match args.output.as_deref() {
-            None | Some("-") => output::stdout(&text),
-            Some(path) => {
-                fsutil::write_output(Path::new(path), text.as_bytes())?;
-                output::status(&format!("wrote {path}"));
-                Ok(())
-            }
-        };
+        return dry_run(
+            args,
+            compiled.workflow,
+            name.as_ref(),
+            &commands,
+            &docker,
+            build,
+            &image,
+        );
     }
 
     let config = compiled.config;
@@ -123,6 +106,43 @@ pub(crate) fn run(global: &GlobalArgs, args: &SubmitArgs) -> Result<(), CliError
         }
         Ok(())
     })
+}
+
+/// `submit --dry-run`: the docker commands on stderr, the manifest on stdout or `-o FILE`.
+fn dry_run(
+    args: &SubmitArgs,
+    mut workflow: argo_model::Workflow,
+    name: Option<&argo_client::WorkflowName>,
+    commands: &[DockerCommand],
+    docker: &Docker,
+    build: bool,
+    image: &str,
+) -> Result<(), CliError> {
+    for command in commands {
+        output::status(&format!("would run: {}", command.display(&docker.program)));
+    }
+    if !build {
+        output::status(&format!(
+            "would build no image: the pods run {image} (--no-build / --image)"
+        ));
+    }
+    if let Some(name) = name {
+        workflow.metadata.name = Some(name.to_string());
+        workflow.metadata.generate_name = None;
+    }
+    let format = match args.format {
+        ResultFormat::Json => ManifestFormat::Json,
+        ResultFormat::Text => ManifestFormat::Yaml,
+    };
+    let text = compile::render(workflow, format)?;
+    match args.output.as_deref() {
+        None | Some("-") => output::stdout(&text),
+        Some(path) => {
+            fsutil::write_output(Path::new(path), text.as_bytes())?;
+            output::status(&format!("wrote {path}"));
+            Ok(())
+        }
+    }
 }
 
 /// `docker buildx build ...` then `docker push ...` for `image`, as argo.yml's `deployment` says.
