@@ -8,6 +8,7 @@
 //! - [`plan`]: which nodes run in which task ([`Plan`]), memory datasets per task, the
 //!   memory-crossing and cycle checks; renders as text, JSON, Mermaid and dot.
 //! - [`lower`](mod@lower): a plan to an `argo_model::Workflow` that passes strict lint and the schema.
+//! - [`schedule`]: a Workflow as a `CronWorkflow`, cron expressions as Argo reads them.
 //! - [`compile()`]: all of it from a [`kedro_graph::Project`]; or step by step:
 //!   [`Config::from_project`], [`plan()`](fn@plan), [`lower()`](fn@lower).
 //!
@@ -54,6 +55,7 @@ pub mod error;
 pub mod lower;
 pub mod names;
 pub mod plan;
+pub mod schedule;
 mod suggest;
 #[cfg(test)]
 mod testing;
@@ -65,7 +67,7 @@ pub use compile::{CompileOptions, Compiled, compile};
 #[doc(inline)]
 pub use config::Config;
 #[doc(inline)]
-pub use error::{CompileError, ConfigError, FuseError, LowerError, PlanError};
+pub use error::{CompileError, ConfigError, FuseError, LowerError, PlanError, ScheduleError};
 #[doc(inline)]
 pub use lower::{LowerOptions, lower};
 #[doc(inline)]

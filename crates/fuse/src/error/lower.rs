@@ -1,6 +1,6 @@
 //! Errors of lowering.
 
-fn findings_text(findings: &[argo_model::lint::Finding]) -> String {
+pub(super) fn findings_text(findings: &[argo_model::lint::Finding]) -> String {
     let shown: Vec<String> = findings.iter().take(5).map(ToString::to_string).collect();
     let more = findings.len().saturating_sub(5);
     let more = if more > 0 {
