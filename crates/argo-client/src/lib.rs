@@ -6,7 +6,9 @@
 //! - [`Client`]: connect with [`ConnectOptions`] (kubeconfig, context, namespace; or in-cluster),
 //!   then [`Client::submit`], [`Client::get`], [`Client::list`], [`Client::watch`],
 //!   [`Client::pods_of`], [`Client::logs`], [`Client::log_lines`], [`Client::retry`],
-//!   [`Client::resubmit`], [`Client::stop`], [`Client::terminate`].
+//!   [`Client::resubmit`], [`Client::stop`], [`Client::terminate`]; CronWorkflows with
+//!   [`Client::apply_cron_workflow`], [`Client::get_cron_workflow`],
+//!   [`Client::list_cron_workflows`], [`Client::delete_cron_workflow`].
 //! - Pure algorithms, testable without a cluster: [`plan_retry`] (Argo's
 //!   `FormulateRetryWorkflow`) and [`plan_resubmit`] (`FormulateResubmitWorkflow`), plus
 //!   [`node_id`], [`pod_name`], [`hydrated_nodes`] and [`kedro_nodes`].
@@ -54,6 +56,7 @@
 #![deny(missing_docs)]
 
 mod client;
+mod cron;
 mod error;
 mod labels;
 mod logs;
@@ -70,13 +73,15 @@ mod watch;
 #[doc(inline)]
 pub use client::{Client, ConnectOptions};
 #[doc(inline)]
+pub use cron::Applied;
+#[doc(inline)]
 pub use error::{Error, NodesError, Result, RetryError, SelectorError};
 #[doc(inline)]
 pub use labels::{INSTANCE_ID_LABEL, Identity};
 #[doc(inline)]
 pub use logs::{LogOptions, WorkflowPod};
 #[doc(inline)]
-pub use names::{NameError, Namespace, NodeId, PodName, WorkflowName};
+pub use names::{CronWorkflowName, NameError, Namespace, NodeId, PodName, WorkflowName};
 #[doc(inline)]
 pub use nodes::{
     COMPLETED_LABEL, KEDRO_NODES_PARAMETER, NODE_ID_ANNOTATION, POD_NAME_FORMAT_ANNOTATION,

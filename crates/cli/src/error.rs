@@ -263,6 +263,29 @@ pub(crate) enum CliError {
         /// The Kedro nodes it has pods for.
         known: Vec<String>,
     },
+    /// The schedule (flags and argo.yml's `schedule`) is not one Argo accepts.
+    #[error("invalid schedule")]
+    Schedule(#[source] argo_fuse::ScheduleError),
+    /// `schedule` without `--cron`, and argo.yml's env has no `schedule`.
+    #[error(
+        "no schedule for Kedro env `{env}`: no --cron, and its argo.yml has no `schedule.cron`"
+    )]
+    NoSchedule {
+        /// The Kedro env.
+        env: String,
+    },
+    /// A CronWorkflow of the same name runs another project, pipeline or env.
+    #[error(
+        "CronWorkflow `{name}` in namespace `{namespace}` exists and runs {other}, not this pipeline"
+    )]
+    ScheduleTaken {
+        /// The CronWorkflow.
+        name: String,
+        /// The namespace.
+        namespace: String,
+        /// What it runs (`project x, pipeline y, env z`).
+        other: String,
+    },
     /// The working directory is unreadable.
     #[error("could not read the current directory")]
     CurrentDir(#[source] std::io::Error),
@@ -305,6 +328,15 @@ impl CliError {
             ],
             CliError::NotResubmittable { .. } => vec![
                 "a Succeeded workflow needs no retry: `argo-kedro submit` starts a new run".into(),
+            ],
+            CliError::NoSchedule { env } => vec![format!(
+                "pass --cron EXPR (e.g. --cron '0 2 * * *'), or set `schedule: {{cron: '0 2 * * *'}}` in conf/{env}/argo.yml"
+            )],
+            CliError::Schedule(_) => vec![
+                "--cron takes five fields (minute hour day-of-month month day-of-week) or @hourly, @daily, @weekly, @monthly, @yearly, @every DURATION; --timezone an IANA name such as Europe/Paris".into(),
+            ],
+            CliError::ScheduleTaken { .. } => vec![
+                "`argo-kedro schedule --list` shows this project's schedules; delete the other one with kubectl, or use another --namespace".into(),
             ],
             CliError::WorkflowImage { .. } => vec![
                 "pass --no-rebuild and build and push the image yourself".into(),

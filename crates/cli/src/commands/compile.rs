@@ -3,15 +3,32 @@
 use argo_model::Document;
 
 use crate::cli::{CompileArgs, GlobalArgs, ManifestFormat};
+use crate::commands::schedule;
 use crate::error::CliError;
 use crate::{fsutil, output, project};
 
-/// `argo-kedro compile`.
+/// `argo-kedro compile`; with `--cron`, the CronWorkflow around the same workflow spec.
 pub(crate) fn run(global: &GlobalArgs, args: &CompileArgs) -> Result<(), CliError> {
-    let (_, compiled) = project::compile(global, &args.selection, Some(args.format.into()))?;
-    let text = match compiled.text {
-        Some(text) => text,
-        None => render(compiled.workflow, args.format)?,
+    let cron = args.schedule.cron.is_some();
+    if args.schedule.any() && !cron {
+        return Err(CliError::NoSchedule {
+            env: args.selection.env.clone(),
+        });
+    }
+    let text_format = (!cron).then(|| args.format.into());
+    let (_, compiled) = project::compile(global, &args.selection, text_format)?;
+    let text = if cron {
+        let schedule = schedule::resolve(&args.schedule, compiled.config.schedule.as_ref())
+            .ok_or_else(|| CliError::NoSchedule {
+                env: args.selection.env.clone(),
+            })?;
+        let cron = schedule::cron_workflow(&compiled, &schedule)?;
+        text_of(Document::from(cron), args.format)?
+    } else {
+        match compiled.text {
+            Some(text) => text,
+            None => render(compiled.workflow, args.format)?,
+        }
     };
     match args.output.as_deref() {
         None | Some("-") => output::stdout(&text),
@@ -28,9 +45,12 @@ pub(crate) fn render(
     workflow: argo_model::Workflow,
     format: ManifestFormat,
 ) -> Result<String, CliError> {
-    let text = Document::from(workflow)
-        .to_text(format.into())
-        .map_err(CliError::Manifest)?;
+    text_of(Document::from(workflow), format)
+}
+
+/// A document as YAML or JSON text (ending in a newline).
+fn text_of(doc: Document, format: ManifestFormat) -> Result<String, CliError> {
+    let text = doc.to_text(format.into()).map_err(CliError::Manifest)?;
     Ok(if text.ends_with('\n') {
         text
     } else {

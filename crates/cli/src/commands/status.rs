@@ -113,7 +113,7 @@ fn row_cells(row: &TaskRow) -> [String; 6] {
 }
 
 /// Left-aligned columns separated by two spaces, no trailing spaces.
-fn render_table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
+pub(crate) fn render_table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
     let mut widths = header.map(str::len);
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -180,6 +180,7 @@ pub(crate) fn list(global: &GlobalArgs, args: &ListArgs) -> Result<(), CliError>
                         "namespace": wf.metadata.namespace,
                         "phase": cluster::phase(wf),
                         "pipeline": wf.metadata.labels.as_ref().and_then(|l| l.get("argo-kedro.io/pipeline")),
+                        "cron_workflow": cron_of(wf),
                         "created_at": cluster::time_text(wf.metadata.creation_timestamp.as_ref()),
                         "started_at": cluster::time_text(status.and_then(|s| s.started_at.as_ref())),
                         "finished_at": cluster::time_text(status.and_then(|s| s.finished_at.as_ref())),
@@ -194,7 +195,7 @@ pub(crate) fn list(global: &GlobalArgs, args: &ListArgs) -> Result<(), CliError>
             String::new()
         }
         ResultFormat::Text => {
-            let rows: Vec<[String; 4]> = workflows
+            let rows: Vec<[String; 5]> = workflows
                 .iter()
                 .map(|wf| {
                     [
@@ -206,14 +207,28 @@ pub(crate) fn list(global: &GlobalArgs, args: &ListArgs) -> Result<(), CliError>
                         cluster::time_text(wf.metadata.creation_timestamp.as_ref())
                             .unwrap_or_else(|| "-".into()),
                         duration(wf, now).map_or_else(|| "-".into(), cluster::format_duration),
+                        cron_of(wf).unwrap_or("-").to_string(),
                     ]
                 })
                 .collect();
-            render_table(["NAME", "PHASE", "CREATED", "DURATION"], &rows)
+            render_table(["NAME", "PHASE", "CREATED", "DURATION", "SCHEDULE"], &rows)
         }
     };
     output::stdout(&text)
 }
+
+/// The CronWorkflow that started `wf` (Argo's `workflows.argoproj.io/cron-workflow` label).
+fn cron_of(wf: &Workflow) -> Option<&str> {
+    wf.metadata
+        .labels
+        .as_ref()
+        .and_then(|l| l.get(CRON_WORKFLOW_LABEL))
+        .map(String::as_str)
+}
+
+/// The label Argo's cron controller puts on the workflows a CronWorkflow starts
+/// (`common.LabelKeyCronWorkflow`).
+pub(crate) const CRON_WORKFLOW_LABEL: &str = "workflows.argoproj.io/cron-workflow";
 
 /// `argo-kedro stop` and `argo-kedro terminate`.
 pub(crate) fn shutdown(

@@ -16,10 +16,9 @@ impl Config {
     /// ```
     /// let config = argo_fuse::Config::from_yaml_str(
     ///     "namespace: ns\ndeployment: {image: img}\ndefault_machine_type: default\n\
-    ///      machine_types:\n\
-    ///        default: {mem: 16, cpu: 4, num_gpu: 0, on_oom: highmem}\n\
-    ///        highmem: {mem: 64, cpu: 8, num_gpu: 0, on_oom: huge}\n\
-    ///        huge: {mem: 256, cpu: 16, num_gpu: 0}\n",
+    ///      machine_types: {default: {mem: 16, cpu: 4, num_gpu: 0, on_oom: highmem}, \
+    ///        highmem: {mem: 64, cpu: 8, num_gpu: 0, on_oom: huge}, \
+    ///        huge: {mem: 256, cpu: 16, num_gpu: 0}}\n",
     /// )?;
     /// let names: Vec<&str> = config.ladder("default").iter().map(|(n, _)| n.as_str()).collect();
     /// assert_eq!(names, ["default", "highmem", "huge"]);

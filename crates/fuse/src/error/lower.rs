@@ -31,6 +31,16 @@ pub enum LowerError {
         #[source]
         source: serde_json::Error,
     },
+    /// A retry policy that cannot be combined with memory escalation.
+    #[error(
+        "the tasks on machine type `{machine_type}` escalate on OOM kills (`on_oom`), which cannot be combined with retry policy {policy}: Argo recognises transient errors in its controller, not in a retry expression; use OnError, or Always with an `expression`"
+    )]
+    OomRetryPolicy {
+        /// The machine type with `on_oom`.
+        machine_type: String,
+        /// The task's retry policy.
+        policy: &'static str,
+    },
     /// A Kubernetes object could not be built from the configuration.
     #[error("cannot build the {what} of the manifest")]
     Build {

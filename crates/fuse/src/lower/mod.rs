@@ -6,7 +6,8 @@
 //!   any; dependencies come from the plan, and root tasks depend on the init tasks;
 //! - one container template per distinct (template, machine type, retry strategy) used, with
 //!   resources (requests = limits), the scratch ephemeral volume, node selector, tolerations
-//!   (GPU) and affinity on the template, never a `podSpecPatch` on a task;
+//!   (GPU) and affinity on the template, never a `podSpecPatch` on a task (a template of a
+//!   machine type with `on_oom` escalates on OOM kills with a `podSpecPatch`: [`escalate`]);
 //! - `pipeline`, `environment` (and `params`) are workflow parameters; every worker template
 //!   declares the inputs `pipeline`, `environment`, `kedro_nodes`, `memory_datasets` (defaults
 //!   from the workflow parameters), so custom templates written for argo-kedro 0.1.41 resolve
@@ -16,6 +17,7 @@
 //! [`lower`] checks its result with `argo_model::lint` (strict) and the JSON Schema, and fails
 //! rather than return a manifest with findings.
 
+pub mod escalate;
 mod template;
 #[cfg(test)]
 mod tests;
