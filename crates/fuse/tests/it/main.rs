@@ -1,6 +1,7 @@
 //! Integration tests of argo-fuse: properties over random pipelines, and scale.
 
 mod examples;
+mod oom_local;
 mod props;
 mod scale;
 
