@@ -91,6 +91,8 @@ pub use nodes::{
 #[doc(inline)]
 pub use ops::{ListOptions, Shutdown, SubmitOptions, Submitted};
 #[doc(inline)]
+pub use params::TaskArgument;
+#[doc(inline)]
 pub use rerun::RetryOutcome;
 #[doc(inline)]
 pub use resubmit::{

@@ -226,6 +226,9 @@ pub(crate) enum CliError {
         /// The failed tasks (labelled with their Kedro nodes) killed for exceeding their
         /// memory limit (`OOMKilled`).
         out_of_memory: Vec<String>,
+        /// The failed tasks on a memory ladder (`on_oom`) killed for memory below its top: the
+        /// rung they ran on and the next.
+        escalate: Vec<String>,
         /// The failed tasks whose pod was deleted, evicted or pre-empted (not their code's fault).
         lost_pods: Vec<String>,
     },
@@ -348,10 +351,17 @@ impl CliError {
             CliError::WorkflowFailed {
                 name,
                 out_of_memory,
+                escalate,
                 lost_pods,
                 ..
             } => {
                 let mut hints = Vec::new();
+                if !escalate.is_empty() {
+                    hints.push(format!(
+                        "out of memory (OOMKilled) on a memory ladder: {}; `argo-kedro resubmit --workflow-name {name}` retries them on that next rung",
+                        escalate.join("; ")
+                    ));
+                }
                 if !out_of_memory.is_empty() {
                     hints.push(format!(
                         "out of memory (OOMKilled): {}; give these nodes a `machine_type` with more `mem` in argo.yml, then submit again",

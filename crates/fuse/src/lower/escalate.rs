@@ -28,9 +28,23 @@ pub const RUNG_INPUT: &str = "oom_rung";
 /// The annotation of an escalating template's pods: its ladder, `machine_type=memory` per rung
 /// (`default=16Gi,highmem=64Gi`).
 pub const LADDER_ANNOTATION: &str = "argo-kedro.io/memory-ladder";
-/// Argo's retry expression that holds when the last attempt was killed for memory.
+/// Argo's retry expression that holds when the last attempt was killed for memory (see
+/// [`is_oom`]).
 pub const OOM_EXPRESSION: &str =
     "lastRetry.message contains 'OOMKilled' || lastRetry.exitCode == '137'";
+
+/// Whether an attempt with this message and exit code was killed for memory, as
+/// [`OOM_EXPRESSION`] reads it.
+///
+/// ```
+/// use argo_fuse::lower::escalate::is_oom;
+/// assert!(is_oom("main: OOMKilled (exit code 137)", None));
+/// assert!(is_oom("", Some("137")));
+/// assert!(!is_oom("main: Error (exit code 1)", Some("1")));
+/// ```
+pub fn is_oom(message: &str, exit_code: Option<&str>) -> bool {
+    message.contains("OOMKilled") || exit_code == Some("137")
+}
 
 /// Makes `template` (of a task on `ladder[0]` with retry settings `retry`) escalate up
 /// `ladder`. Nothing changes for a ladder of one machine type.
@@ -206,5 +220,8 @@ fn quote(s: &str) -> String {
     out
 }
 
+mod read;
 #[cfg(test)]
 mod tests;
+
+pub use read::{Escalation, Rung, ladder_of, oom_escalations};

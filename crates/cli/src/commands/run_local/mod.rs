@@ -52,7 +52,36 @@ pub(crate) fn run(global: &GlobalArgs, args: &RunLocalArgs) -> Result<(), CliErr
         options = skip_init(options, &compiled, &args.init_output)?;
     }
     let plan = argo_local::Plan::new(&compiled.workflow, options).map_err(CliError::LocalPlan)?;
+    if let Some(note) = escalation_note(&compiled.plan) {
+        output::status(&note);
+    }
     execute(&plan, &loaded.root, &run_dir)
+}
+
+/// What `run-local` says of memory ladders (`on_oom`): they climb on the cluster only.
+fn escalation_note(plan: &argo_fuse::Plan) -> Option<String> {
+    let mut ladders: Vec<String> = plan
+        .tasks
+        .iter()
+        .filter(|t| !t.on_oom.is_empty())
+        .map(|t| {
+            std::iter::once(t.machine_type.as_str())
+                .chain(t.on_oom.iter().map(|r| r.machine_type.as_str()))
+                .collect::<Vec<_>>()
+                .join(" -> ")
+        })
+        .collect();
+    let tasks = ladders.len();
+    ladders.sort();
+    ladders.dedup();
+    (tasks > 0).then(|| {
+        format!(
+            "note: {tasks} task(s) escalate on OOM kills ({}): that happens on the cluster; here \
+             each runs as its first machine type (the podSpecPatch of each attempt is shown, not \
+             applied)",
+            ladders.join("; ")
+        )
+    })
 }
 
 /// Options both forms share: jobs, secrets, strictness, `TRANSIENT_ERROR_PATTERN`.

@@ -202,3 +202,54 @@ fn plan_shows_each_tasks_ladder() {
     assert_eq!(json["tasks"][0]["on_oom"][1]["machine_type"], "huge");
     assert!(json["tasks"][1].get("on_oom").is_none());
 }
+
+fn nodes(
+    attempts: &[(&str, &str)],
+    oom_rung: &str,
+) -> indexmap::IndexMap<String, argo_model::NodeStatus> {
+    let mut map = serde_json::Map::new();
+    let children: Vec<String> = (0..attempts.len()).map(|i| format!("wf-{i}")).collect();
+    map.insert(
+        "wf-r".into(),
+        json!({"id": "wf-r", "name": "wf.featurize", "displayName": "featurize", "type": "Retry",
+               "phase": "Failed", "templateName": "kedro-default", "children": children,
+               "inputs": {"parameters": [{"name": "oom_rung", "value": oom_rung}]}}),
+    );
+    for (i, (message, code)) in attempts.iter().enumerate() {
+        map.insert(
+            format!("wf-{i}"),
+            json!({"id": format!("wf-{i}"), "name": format!("wf.featurize({i})"), "type": "Pod",
+                   "phase": "Failed", "templateName": "kedro-default", "message": message,
+                   "outputs": {"exitCode": code}}),
+        );
+    }
+    serde_json::from_value(Value::Object(map)).expect("nodes")
+}
+
+#[test]
+fn the_rung_of_a_task_killed_for_memory_and_the_next_one() {
+    let wf = compiled(json!({})).expect("compiles");
+    let oom = ("main: OOMKilled (exit code 137)", "137");
+    let error = ("main: Error (exit code 1)", "1");
+    let rungs = |attempts: &[(&str, &str)], start: &str| -> Vec<(String, Option<String>, usize)> {
+        super::oom_escalations(&wf, &nodes(attempts, start))
+            .into_iter()
+            .map(|e| (e.from.machine_type, e.to.map(|t| t.machine_type), e.rung))
+            .collect()
+    };
+    let r =
+        |from: &str, to: Option<&str>, rung| vec![(from.to_owned(), to.map(str::to_owned), rung)];
+    // Killed once (no retry left, say): ran on `default`, next `highmem`.
+    assert_eq!(rungs(&[oom], "0"), r("default", Some("highmem"), 1));
+    // Killed twice: the second attempt ran on `highmem`.
+    assert_eq!(rungs(&[oom, oom], "0"), r("highmem", Some("huge"), 2));
+    // An ordinary failure before the kill: the kill was on `default`.
+    assert_eq!(rungs(&[error, oom], "0"), r("default", Some("highmem"), 1));
+    // Started on rung 1 (a resubmit), killed twice: on the top rung already.
+    assert_eq!(rungs(&[oom, oom], "1"), r("huge", None, 2));
+    // The last attempt was not killed for memory: nothing to escalate.
+    assert!(rungs(&[oom, error], "0").is_empty());
+    let ladder = super::ladder_of(template(&wf, "featurize")).expect("ladder");
+    assert_eq!(ladder[2].memory, "256Gi");
+    assert!(super::ladder_of(template(&wf, "train")).is_none());
+}
