@@ -1,4 +1,4 @@
-//! CronWorkflows: create or update in place, get, list, delete.
+//! `CronWorkflows`: create or update in place, get, list, delete.
 
 use argo_model::CronWorkflow;
 use kube::api::{DeleteParams, ListParams, PostParams};
@@ -14,7 +14,7 @@ const CRON_WORKFLOWS: &str = "cronworkflows.argoproj.io";
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Applied {
-    /// Whether the CronWorkflow was created (else an existing one was updated in place).
+    /// Whether the `CronWorkflow` was created (else an existing one was updated in place).
     pub created: bool,
     /// The object as the server returned it (boxed: it holds a whole workflow spec).
     pub cron_workflow: Box<CronWorkflow>,
@@ -39,7 +39,7 @@ impl Client {
         self.explain(e, verb, CRON_WORKFLOWS, format!("CronWorkflow {name}"))
     }
 
-    /// Reads a CronWorkflow; `None` when there is none of that name.
+    /// Reads a `CronWorkflow`; `None` when there is none of that name.
     pub async fn get_cron_workflow(&self, name: &CronWorkflowName) -> Result<Option<CronWorkflow>> {
         let api = self.cron_workflows();
         match retry_transient(true, || api.get(name.as_str())).await {
@@ -49,7 +49,7 @@ impl Client {
         }
     }
 
-    /// Lists CronWorkflows, by name.
+    /// Lists `CronWorkflows`, by name.
     pub async fn list_cron_workflows(&self, opts: &ListOptions) -> Result<Vec<CronWorkflow>> {
         let mut lp = ListParams::default();
         if let Some(s) = &opts.label_selector {
@@ -115,7 +115,7 @@ impl Client {
         })
     }
 
-    /// Deletes a CronWorkflow (the workflows it started stay).
+    /// Deletes a `CronWorkflow` (the workflows it started stay).
     pub async fn delete_cron_workflow(&self, name: &CronWorkflowName) -> Result<()> {
         let api = self.cron_workflows();
         let dp = DeleteParams::default();

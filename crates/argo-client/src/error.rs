@@ -84,10 +84,10 @@ pub enum Error {
         /// The namespace.
         namespace: Namespace,
     },
-    /// No CronWorkflow of that name exists.
+    /// No `CronWorkflow` of that name exists.
     #[error("CronWorkflow `{name}` not found in namespace `{namespace}`")]
     CronWorkflowNotFound {
-        /// The CronWorkflow.
+        /// The `CronWorkflow`.
         name: crate::names::CronWorkflowName,
         /// The namespace.
         namespace: Namespace,
@@ -169,7 +169,7 @@ fn path_suffix(path: Option<&std::path::Path>) -> String {
 }
 
 impl Error {
-    /// Whether the error says that the workflow (or CronWorkflow) does not exist.
+    /// Whether the error says that the workflow (or `CronWorkflow`) does not exist.
     pub fn is_not_found(&self) -> bool {
         matches!(
             self,

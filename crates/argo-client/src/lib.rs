@@ -6,7 +6,7 @@
 //! - [`Client`]: connect with [`ConnectOptions`] (kubeconfig, context, namespace; or in-cluster),
 //!   then [`Client::submit`], [`Client::get`], [`Client::list`], [`Client::watch`],
 //!   [`Client::pods_of`], [`Client::logs`], [`Client::log_lines`], [`Client::retry`],
-//!   [`Client::resubmit`], [`Client::stop`], [`Client::terminate`]; CronWorkflows with
+//!   [`Client::resubmit`], [`Client::stop`], [`Client::terminate`]; `CronWorkflows` with
 //!   [`Client::apply_cron_workflow`], [`Client::get_cron_workflow`],
 //!   [`Client::list_cron_workflows`], [`Client::delete_cron_workflow`].
 //! - Pure algorithms, testable without a cluster: [`plan_retry`] (Argo's

@@ -109,9 +109,9 @@ pub(crate) enum Command {
     /// argo.yml's `labels`, else none.
     Resubmit(ResubmitArgs),
     /// Run the pipeline on a schedule: build and push the image, then create or update its
-    /// CronWorkflow.
+    /// `CronWorkflow`.
     ///
-    /// The CronWorkflow is named after the project, pipeline and env (`PROJECT-PIPELINE-ENV`,
+    /// The `CronWorkflow` is named after the project, pipeline and env (`PROJECT-PIPELINE-ENV`,
     /// printed), so `schedule` again (say, with another `--cron`) updates the same object in
     /// place. Its workflow spec is exactly the one `compile` writes; the workflows it starts
     /// carry the project's labels, so `list`, `status`, `watch` and `resubmit` find them.
@@ -268,11 +268,11 @@ pub(crate) struct CompileArgs {
     pub(crate) schedule: ScheduleFlags,
 }
 
-/// The schedule of a CronWorkflow (`compile --cron`, `schedule`); each flag overrides the same
+/// The schedule of a `CronWorkflow` (`compile --cron`, `schedule`); each flag overrides the same
 /// key of argo.yml's `schedule`.
 #[derive(Debug, Args)]
 pub(crate) struct ScheduleFlags {
-    /// Write a CronWorkflow that runs the pipeline on this schedule: five cron fields (minute
+    /// Write a `CronWorkflow` that runs the pipeline on this schedule: five cron fields (minute
     /// hour day-of-month month day-of-week, e.g. `0 2 * * *`) or `@hourly`, `@daily`,
     /// `@weekly`, `@monthly`, `@yearly`, `@every 6h` (as Argo reads them).
     #[arg(long, value_name = "EXPR")]

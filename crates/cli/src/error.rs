@@ -4,6 +4,18 @@ use std::path::PathBuf;
 
 use crate::discover::PythonSource;
 
+/// The failed tasks of a workflow, by remedy.
+#[derive(Debug, Default)]
+pub(crate) struct FailedTasks {
+    /// Killed for exceeding their memory limit (`OOMKilled`), labelled with their Kedro nodes.
+    pub(crate) out_of_memory: Vec<String>,
+    /// On a memory ladder (`on_oom`), killed for memory below its top: the rung they ran on
+    /// and the next.
+    pub(crate) escalate: Vec<String>,
+    /// Their pod was deleted, evicted or pre-empted (not their code's fault).
+    pub(crate) lost_pods: Vec<String>,
+}
+
 /// Everything a command can fail with.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -223,14 +235,9 @@ pub(crate) enum CliError {
         phase: String,
         /// Its status message.
         message: Option<String>,
-        /// The failed tasks (labelled with their Kedro nodes) killed for exceeding their
-        /// memory limit (`OOMKilled`).
-        out_of_memory: Vec<String>,
-        /// The failed tasks on a memory ladder (`on_oom`) killed for memory below its top: the
-        /// rung they ran on and the next.
-        escalate: Vec<String>,
-        /// The failed tasks whose pod was deleted, evicted or pre-empted (not their code's fault).
-        lost_pods: Vec<String>,
+        /// The failed tasks that call for another remedy than a code fix (boxed: the error
+        /// stays small).
+        tasks: Box<FailedTasks>,
     },
     /// `resubmit` without a name found no failed workflow of the project.
     #[error("no Failed or Error workflow of project `{project}` in namespace `{namespace}`")]
@@ -277,12 +284,12 @@ pub(crate) enum CliError {
         /// The Kedro env.
         env: String,
     },
-    /// A CronWorkflow of the same name runs another project, pipeline or env.
+    /// A `CronWorkflow` of the same name runs another project, pipeline or env.
     #[error(
         "CronWorkflow `{name}` in namespace `{namespace}` exists and runs {other}, not this pipeline"
     )]
     ScheduleTaken {
-        /// The CronWorkflow.
+        /// The `CronWorkflow`.
         name: String,
         /// The namespace.
         namespace: String,
@@ -348,13 +355,12 @@ impl CliError {
                 "Kedro nodes with pods: {}",
                 known.join(", ")
             )],
-            CliError::WorkflowFailed {
-                name,
-                out_of_memory,
-                escalate,
-                lost_pods,
-                ..
-            } => {
+            CliError::WorkflowFailed { name, tasks, .. } => {
+                let FailedTasks {
+                    out_of_memory,
+                    escalate,
+                    lost_pods,
+                } = &**tasks;
                 let mut hints = Vec::new();
                 if !escalate.is_empty() {
                     hints.push(format!(

@@ -283,7 +283,7 @@ pub fn workflow_name(raw: &str) -> String {
     }
 }
 
-/// The name of the CronWorkflow of `project`'s `pipeline` in Kedro env `env`:
+/// The name of the `CronWorkflow` of `project`'s `pipeline` in Kedro env `env`:
 /// `project-pipeline-env` cleaned (fallback `schedule`), cut to 52 characters with a hash of the
 /// three names when longer (Argo adds `-<unix time>` to name the workflows it starts).
 ///

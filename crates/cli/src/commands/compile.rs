@@ -7,7 +7,7 @@ use crate::commands::schedule;
 use crate::error::CliError;
 use crate::{fsutil, output, project};
 
-/// `argo-kedro compile`; with `--cron`, the CronWorkflow around the same workflow spec.
+/// `argo-kedro compile`; with `--cron`, the `CronWorkflow` around the same workflow spec.
 pub(crate) fn run(global: &GlobalArgs, args: &CompileArgs) -> Result<(), CliError> {
     let cron = args.schedule.cron.is_some();
     if args.schedule.any() && !cron {
@@ -23,7 +23,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &CompileArgs) -> Result<(), CliErro
                 env: args.selection.env.clone(),
             })?;
         let cron = schedule::cron_workflow(&compiled, &schedule)?;
-        text_of(Document::from(cron), args.format)?
+        text_of(&Document::from(cron), args.format)?
     } else {
         match compiled.text {
             Some(text) => text,
@@ -45,11 +45,11 @@ pub(crate) fn render(
     workflow: argo_model::Workflow,
     format: ManifestFormat,
 ) -> Result<String, CliError> {
-    text_of(Document::from(workflow), format)
+    text_of(&Document::from(workflow), format)
 }
 
 /// A document as YAML or JSON text (ending in a newline).
-fn text_of(doc: Document, format: ManifestFormat) -> Result<String, CliError> {
+fn text_of(doc: &Document, format: ManifestFormat) -> Result<String, CliError> {
     let text = doc.to_text(format.into()).map_err(CliError::Manifest)?;
     Ok(if text.ends_with('\n') {
         text

@@ -1,4 +1,4 @@
-//! `argo-kedro schedule`: the pipeline as a CronWorkflow in the cluster (create, or update in
+//! `argo-kedro schedule`: the pipeline as a `CronWorkflow` in the cluster (create, or update in
 //! place), `--list` and `--delete`; and the schedule `compile --cron` writes.
 
 use std::fmt::Write as _;
@@ -47,7 +47,7 @@ pub(crate) fn resolve(flags: &ScheduleFlags, config: Option<&Schedule>) -> Optio
     Some(schedule)
 }
 
-/// The CronWorkflow of a compiled pipeline (named by project, pipeline and env).
+/// The `CronWorkflow` of a compiled pipeline (named by project, pipeline and env).
 pub(crate) fn cron_workflow(
     compiled: &argo_fuse::Compiled,
     schedule: &Schedule,
@@ -125,7 +125,7 @@ fn cron_name(name: &str) -> Result<CronWorkflowName, CliError> {
     })
 }
 
-/// Refuses to overwrite a CronWorkflow that runs another project, pipeline or env (two of them
+/// Refuses to overwrite a `CronWorkflow` that runs another project, pipeline or env (two of them
 /// whose names clean to the same text).
 fn check_owner(
     existing: &CronWorkflow,

@@ -217,7 +217,7 @@ pub(crate) fn list(global: &GlobalArgs, args: &ListArgs) -> Result<(), CliError>
     output::stdout(&text)
 }
 
-/// The CronWorkflow that started `wf` (Argo's `workflows.argoproj.io/cron-workflow` label).
+/// The `CronWorkflow` that started `wf` (Argo's `workflows.argoproj.io/cron-workflow` label).
 fn cron_of(wf: &Workflow) -> Option<&str> {
     wf.metadata
         .labels
@@ -226,7 +226,7 @@ fn cron_of(wf: &Workflow) -> Option<&str> {
         .map(String::as_str)
 }
 
-/// The label Argo's cron controller puts on the workflows a CronWorkflow starts
+/// The label Argo's cron controller puts on the workflows a `CronWorkflow` starts
 /// (`common.LabelKeyCronWorkflow`).
 pub(crate) const CRON_WORKFLOW_LABEL: &str = "workflows.argoproj.io/cron-workflow";
 

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 use crate::cli::{GlobalArgs, WatchArgs};
 use crate::cluster::{self, TaskRow};
-use crate::error::CliError;
+use crate::error::{CliError, FailedTasks};
 use crate::{output, project};
 
 /// `argo-kedro watch`.
@@ -41,9 +41,7 @@ pub(crate) async fn follow(client: &Client, name: &WorkflowName) -> Result<(), C
             name: name.to_string(),
             phase: "unknown".into(),
             message: None,
-            out_of_memory: Vec::new(),
-            escalate: Vec::new(),
-            lost_pods: Vec::new(),
+            tasks: Box::default(),
         }),
     }
 }
@@ -105,9 +103,11 @@ fn failed(name: &WorkflowName, wf: &Workflow) -> CliError {
             .as_ref()
             .and_then(|s| s.message.clone())
             .filter(|m| !m.is_empty()),
-        out_of_memory,
-        escalate,
-        lost_pods,
+        tasks: Box::new(FailedTasks {
+            out_of_memory,
+            escalate,
+            lost_pods,
+        }),
     }
 }
 
@@ -294,8 +294,8 @@ mod tests {
         );
         let err = failed(&name, &oom);
         assert!(
-            matches!(&err, CliError::WorkflowFailed { out_of_memory, lost_pods, .. }
-                if out_of_memory == &["b (train, evaluate)"] && lost_pods.is_empty()),
+            matches!(&err, CliError::WorkflowFailed { tasks, .. }
+                if tasks.out_of_memory == ["b (train, evaluate)"] && tasks.lost_pods.is_empty()),
             "{err:?}"
         );
         let hints = err.hints();
@@ -329,8 +329,8 @@ mod tests {
         );
         let err = failed(&name, &evicted);
         assert!(
-            matches!(&err, CliError::WorkflowFailed { out_of_memory, lost_pods, .. }
-                if out_of_memory.is_empty() && lost_pods == &["a", "b (train, evaluate)"]),
+            matches!(&err, CliError::WorkflowFailed { tasks, .. }
+                if tasks.out_of_memory.is_empty() && tasks.lost_pods == ["a", "b (train, evaluate)"]),
             "{err:?}"
         );
 
@@ -366,8 +366,8 @@ mod tests {
         // Killed on the first rung (the retries went elsewhere): the hint names the next one.
         let err = failed(&name, &yaml(&attempt(0), "wf-0"));
         assert!(
-            matches!(&err, CliError::WorkflowFailed { escalate, out_of_memory, .. }
-                if escalate == &["b on `default` (16Gi): next rung `highmem` (64Gi)"] && out_of_memory.is_empty()),
+            matches!(&err, CliError::WorkflowFailed { tasks, .. }
+                if tasks.escalate == ["b on `default` (16Gi): next rung `highmem` (64Gi)"] && tasks.out_of_memory.is_empty()),
             "{err:?}"
         );
         assert!(
@@ -378,8 +378,8 @@ mod tests {
         // Killed on both rungs: the top of the ladder.
         let err = failed(&name, &yaml(&(attempt(0) + &attempt(1)), "wf-0, wf-1"));
         assert!(
-            matches!(&err, CliError::WorkflowFailed { escalate, out_of_memory, .. }
-                if escalate.is_empty() && out_of_memory == &["b on `highmem` (64Gi), the top of its memory ladder"]),
+            matches!(&err, CliError::WorkflowFailed { tasks, .. }
+                if tasks.escalate.is_empty() && tasks.out_of_memory == ["b on `highmem` (64Gi), the top of its memory ladder"]),
             "{err:?}"
         );
     }

@@ -104,7 +104,7 @@ pub struct MachineSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affinity: Option<serde_json::Map<String, serde_json::Value>>,
     /// Addition: the machine type a task of this one is retried on when its pod is killed for
-    /// memory (OOMKilled). A chain of them is a ladder, climbed one rung per OOM kill (see
+    /// memory (`OOMKilled`). A chain of them is a ladder, climbed one rung per OOM kill (see
     /// [`Config::ladder`](crate::Config::ladder)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_oom: Option<MachineTypeName>,

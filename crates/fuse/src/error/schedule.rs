@@ -1,6 +1,6 @@
-//! Errors of schedules: the cron expression, the time zone, the CronWorkflow.
+//! Errors of schedules: the cron expression, the time zone, the `CronWorkflow`.
 
-/// A schedule Argo would refuse, or a CronWorkflow that does not pass the checks.
+/// A schedule Argo would refuse, or a `CronWorkflow` that does not pass the checks.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ScheduleError {
@@ -19,7 +19,7 @@ pub enum ScheduleError {
         /// The name given.
         timezone: String,
     },
-    /// The CronWorkflow does not pass strict lint and the JSON Schema.
+    /// The `CronWorkflow` does not pass strict lint and the JSON Schema.
     #[error(
         "the CronWorkflow fails validation ({} finding(s)): {}",
         findings.len(),

@@ -15,6 +15,8 @@
 //!   for a task whose last attempt was killed for memory);
 //! - the annotation [`LADDER_ANNOTATION`] on its pods: the ladder, `name=memory` per rung.
 
+use std::fmt::Write as _;
+
 use argo_model::{Metadata, Parameter, Template};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::{Map, Value, json};
@@ -38,7 +40,7 @@ pub const OOM_EXPRESSION: &str =
 ///
 /// ```
 /// use argo_fuse::lower::escalate::is_oom;
-/// assert!(is_oom("main: OOMKilled (exit code 137)", None));
+/// assert!(is_oom("main: `OOMKilled` (exit code 137)", None));
 /// assert!(is_oom("", Some("137")));
 /// assert!(!is_oom("main: Error (exit code 1)", Some("1")));
 /// ```
@@ -205,7 +207,7 @@ fn pod_spec_patch(patches: &[Value]) -> String {
     let mut text = String::from("{{=");
     for (k, patch) in patches.iter().enumerate().rev() {
         let json = quote(&patch.to_string());
-        text.push_str(&format!("\n{rung} >= {} ? '{json}' :", k + 1));
+        let _ = write!(text, "\n{rung} >= {} ? '{json}' :", k + 1);
     }
     text.push_str("\n'{}'}}");
     text

@@ -82,15 +82,7 @@ pub(super) fn assemble(
                 },
                 memory_datasets: std::mem::take(&mut mem[t]),
                 depends: depends[t].iter().map(|&d| task_names[d].clone()).collect(),
-                on_oom: config
-                    .ladder(first.machine_type.as_str())
-                    .into_iter()
-                    .skip(1)
-                    .map(|(name, spec)| super::Rung {
-                        machine_type: name.clone(),
-                        resources: Resources::of(spec),
-                    })
-                    .collect(),
+                on_oom: super::Rung::above(config, &first.machine_type),
             }
         })
         .collect();

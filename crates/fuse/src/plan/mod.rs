@@ -141,6 +141,22 @@ pub struct Rung {
     pub resources: Resources,
 }
 
+impl Rung {
+    /// The rungs of the memory ladder above machine type `name` (see
+    /// [`Config::ladder`](crate::Config::ladder)).
+    pub fn above(config: &crate::Config, name: &MachineTypeName) -> Vec<Self> {
+        config
+            .ladder(name.as_str())
+            .into_iter()
+            .skip(1)
+            .map(|(name, spec)| Self {
+                machine_type: name.clone(),
+                resources: Resources::of(spec),
+            })
+            .collect()
+    }
+}
+
 /// One Argo task of the plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]

@@ -86,29 +86,24 @@ impl Cron {
             zone = Some(timezone(name).map_err(|_| fail(format!("provided bad location {name}")))?);
             spec = spec[space..].trim();
         }
-        let fields = if spec.starts_with('@') {
-            match descriptor(spec) {
-                Some(fields) => fields,
-                None => {
-                    let delay = spec
-                        .strip_prefix("@every ")
-                        .ok_or_else(|| fail(format!("unrecognized descriptor: {spec}")))?;
-                    let d = go_duration(delay).ok_or_else(|| {
-                        fail(format!(
-                            "failed to parse duration {spec}: invalid duration {delay:?}"
-                        ))
-                    })?;
-                    // `Every`: at least a second, and whole seconds.
-                    let d = SignedDuration::from_secs(d.as_secs().max(1));
-                    return Ok(Self {
-                        kind: Kind::Every(d),
-                        zone,
-                    });
-                }
-            }
-            .split(' ')
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
+        let fields: Vec<String> = if spec.starts_with('@') {
+            let Some(fields) = descriptor(spec) else {
+                let delay = spec
+                    .strip_prefix("@every ")
+                    .ok_or_else(|| fail(format!("unrecognized descriptor: {spec}")))?;
+                let d = go_duration(delay).ok_or_else(|| {
+                    fail(format!(
+                        "failed to parse duration {spec}: invalid duration {delay:?}"
+                    ))
+                })?;
+                // `Every`: at least a second, and whole seconds.
+                let d = SignedDuration::from_secs(d.as_secs().max(1));
+                return Ok(Self {
+                    kind: Kind::Every(d),
+                    zone,
+                });
+            };
+            fields.split(' ').map(str::to_owned).collect()
         } else {
             spec.split_whitespace().map(str::to_owned).collect()
         };

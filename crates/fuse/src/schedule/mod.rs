@@ -43,7 +43,7 @@ pub use cron::{Cron, timezone};
 use crate::config::Schedule;
 use crate::error::ScheduleError;
 
-/// The longest name of a CronWorkflow: Argo appends `-<unix time>` to name its workflows
+/// The longest name of a `CronWorkflow`: Argo appends `-<unix time>` to name its workflows
 /// (`validate.go`, `maxCharsInCronWorkflowName`).
 pub const MAX_NAME: usize = 52;
 
@@ -66,7 +66,7 @@ pub fn check(schedule: &Schedule) -> Result<Cron, ScheduleError> {
     Ok(cron)
 }
 
-/// The CronWorkflow `name` that runs `workflow` on `schedule`: its `workflowSpec` is the
+/// The `CronWorkflow` `name` that runs `workflow` on `schedule`: its `workflowSpec` is the
 /// Workflow's spec as is; its labels and annotations are the Workflow's, on itself and (as
 /// `workflowMetadata`) on every workflow it starts, so those are found as this project's.
 /// Checked first ([`check`]), then with strict lint and the JSON Schema.
