@@ -132,9 +132,9 @@ name_type!(
     /// appends `-<unix time>` to name the workflows it starts).
     ///
     /// ```
-    /// use argo_client::`CronWorkflowName`;
-    /// assert!("spaceflights-default-cloud".parse::<`CronWorkflowName`>().is_ok());
-    /// assert!("x".repeat(53).parse::<`CronWorkflowName`>().is_err());
+    /// use argo_client::CronWorkflowName;
+    /// assert!("spaceflights-default-cloud".parse::<CronWorkflowName>().is_ok());
+    /// assert!("x".repeat(53).parse::<CronWorkflowName>().is_err());
     /// ```
     CronWorkflowName,
     |v| dns_check("CronWorkflow name", v, 52, true)

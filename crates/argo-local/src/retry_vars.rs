@@ -15,7 +15,7 @@ use crate::subst::{Tag, replace_tags};
 /// let first = RetryVariables::default();
 /// assert_eq!(first.value("retries").as_deref(), Some("0"));
 /// assert_eq!(first.value("lastRetry.exitCode").as_deref(), Some("0"));
-/// let second = RetryVariables::after(1, LastAttempt::failed(137, 12, "main: `OOMKilled` (exit code 137)"));
+/// let second = RetryVariables::after(1, LastAttempt::failed(137, 12, "main: OOMKilled (exit code 137)"));
 /// assert_eq!(second.value("lastRetry.exitCode").as_deref(), Some("137"));
 /// assert_eq!(second.value("lastRetry.status").as_deref(), Some("Failed"));
 /// ```
@@ -123,7 +123,7 @@ pub enum SubstituteError {
 ///     "podSpecPatch": "{\"containers\":[{\"name\":\"main\",\"resources\":{\"limits\":{\"memory\":\"{{=asInt(lastRetry.exitCode) == 137 ? '16Gi' : '4Gi'}}\"}}}]}",
 ///     "container": {"image": "x", "command": ["echo", "try {{retries}} of {{inputs.parameters.n}}"]}
 /// }))?;
-/// let oom = RetryVariables::after(1, LastAttempt::failed(137, 40, "main: `OOMKilled` (exit code 137)"));
+/// let oom = RetryVariables::after(1, LastAttempt::failed(137, 40, "main: OOMKilled (exit code 137)"));
 /// let t = substitute_retry_variables(&template, &oom)?;
 /// assert!(t.pod_spec_patch.as_deref().unwrap().contains("\"memory\":\"16Gi\""));
 /// assert_eq!(t.container.unwrap().command.unwrap()[1], "try 1 of {{inputs.parameters.n}}");

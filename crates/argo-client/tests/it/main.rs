@@ -9,6 +9,7 @@
 //! `python3`.
 
 mod cluster;
+mod cron;
 mod golden;
 mod peer;
 mod upstream;

@@ -40,7 +40,7 @@ pub const OOM_EXPRESSION: &str =
 ///
 /// ```
 /// use argo_fuse::lower::escalate::is_oom;
-/// assert!(is_oom("main: `OOMKilled` (exit code 137)", None));
+/// assert!(is_oom("main: OOMKilled (exit code 137)", None));
 /// assert!(is_oom("", Some("137")));
 /// assert!(!is_oom("main: Error (exit code 1)", Some("1")));
 /// ```
