@@ -211,7 +211,16 @@ pub(crate) fn list(global: &GlobalArgs, args: &ListArgs) -> Result<(), CliError>
                     ]
                 })
                 .collect();
-            render_table(["NAME", "PHASE", "CREATED", "DURATION", "SCHEDULE"], &rows)
+            // The schedule that started a workflow, when one did.
+            if workflows.iter().any(|wf| cron_of(wf).is_some()) {
+                render_table(["NAME", "PHASE", "CREATED", "DURATION", "SCHEDULE"], &rows)
+            } else {
+                let rows: Vec<[String; 4]> = rows
+                    .into_iter()
+                    .map(|[a, b, c, d, _]| [a, b, c, d])
+                    .collect();
+                render_table(["NAME", "PHASE", "CREATED", "DURATION"], &rows)
+            }
         }
     };
     output::stdout(&text)
