@@ -158,6 +158,14 @@ def test_schedule_reads_argo_yml_and_flags_win(k8s: Cluster) -> None:
         "Asia/Tokyo",
         "Allow",
     )
+    # `compile` writes the CronWorkflow when a flag of the schedule is given; the rest: argo.yml.
+    compiled = compile_json(k8s, "--timezone", "UTC")
+    assert (compiled["kind"], compiled["spec"]["schedules"]) == ("CronWorkflow", ["@daily"])
+    assert (compiled["spec"]["timezone"], compiled["spec"]["concurrencyPolicy"]) == (
+        "UTC",
+        "Replace",
+    )
+    assert compile_json(k8s)["kind"] == "Workflow"
     # Without a schedule anywhere: exit 1, saying how to give one.
     missing = k8s.run("schedule", "-e", "base", "--no-build")
     assert missing.returncode == 1

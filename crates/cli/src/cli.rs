@@ -274,7 +274,9 @@ pub(crate) struct CompileArgs {
 pub(crate) struct ScheduleFlags {
     /// Write a `CronWorkflow` that runs the pipeline on this schedule: five cron fields (minute
     /// hour day-of-month month day-of-week, e.g. `0 2 * * *`) or `@hourly`, `@daily`,
-    /// `@weekly`, `@monthly`, `@yearly`, `@every 6h` (as Argo reads them).
+    /// `@weekly`, `@monthly`, `@yearly`, `@every 6h` (as Argo reads them) [default: argo.yml's
+    /// `schedule.cron`; `compile` writes a `CronWorkflow` only when a flag of the schedule is
+    /// given].
     #[arg(long, value_name = "EXPR")]
     pub(crate) cron: Option<String>,
     /// The IANA time zone the schedule is read in, e.g. `Europe/Paris` [default: argo.yml's

@@ -7,14 +7,10 @@ use crate::commands::schedule;
 use crate::error::CliError;
 use crate::{fsutil, output, project};
 
-/// `argo-kedro compile`; with `--cron`, the `CronWorkflow` around the same workflow spec.
+/// `argo-kedro compile`; with `--cron` (or another flag of the schedule, the rest from
+/// argo.yml's `schedule`), the `CronWorkflow` around the same workflow spec.
 pub(crate) fn run(global: &GlobalArgs, args: &CompileArgs) -> Result<(), CliError> {
-    let cron = args.schedule.cron.is_some();
-    if args.schedule.any() && !cron {
-        return Err(CliError::NoSchedule {
-            env: args.selection.env.clone(),
-        });
-    }
+    let cron = args.schedule.any();
     let text_format = (!cron).then(|| args.format.into());
     let (_, compiled) = project::compile(global, &args.selection, text_format)?;
     let text = if cron {
