@@ -1,4 +1,4 @@
-//! CronWorkflows over real HTTP against the Kubernetes API peer (see `main.rs`).
+//! `CronWorkflow`s over real HTTP against the Kubernetes API peer (see `main.rs`).
 
 use std::collections::BTreeMap;
 
