@@ -85,6 +85,14 @@ pub enum Error {
         /// The namespace.
         namespace: Namespace,
     },
+    /// No `CronWorkflow` of that name exists.
+    #[error("CronWorkflow `{name}` not found in namespace `{namespace}`")]
+    CronWorkflowNotFound {
+        /// The `CronWorkflow`.
+        name: crate::names::CronWorkflowName,
+        /// The namespace.
+        namespace: Namespace,
+    },
     /// A workflow of that name already exists.
     #[error("workflow `{name}` already exists in namespace `{namespace}`")]
     AlreadyExists {
@@ -175,9 +183,12 @@ fn path_suffix(path: Option<&std::path::Path>) -> String {
 }
 
 impl Error {
-    /// Whether the error says that the workflow does not exist.
+    /// Whether the error says that the workflow (or `CronWorkflow`) does not exist.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Self::WorkflowNotFound { .. })
+        matches!(
+            self,
+            Self::WorkflowNotFound { .. } | Self::CronWorkflowNotFound { .. }
+        )
     }
 
     /// Whether the API server was not reached, or did not answer in time: a network, proxy or

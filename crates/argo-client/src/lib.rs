@@ -6,7 +6,9 @@
 //! - [`Client`]: connect with [`ConnectOptions`] (kubeconfig, context, namespace; or in-cluster),
 //!   then [`Client::submit`], [`Client::get`], [`Client::list`], [`Client::watch`],
 //!   [`Client::pods_of`], [`Client::logs`], [`Client::log_lines`], [`Client::retry`],
-//!   [`Client::resubmit`], [`Client::stop`], [`Client::terminate`].
+//!   [`Client::resubmit`], [`Client::stop`], [`Client::terminate`]; `CronWorkflows` with
+//!   [`Client::apply_cron_workflow`], [`Client::get_cron_workflow`],
+//!   [`Client::list_cron_workflows`], [`Client::delete_cron_workflow`].
 //! - Pure algorithms, testable without a cluster: [`plan_retry`] (Argo's
 //!   `FormulateRetryWorkflow`) and [`plan_resubmit`] (`FormulateResubmitWorkflow`), plus
 //!   [`node_id`], [`pod_name`], [`hydrated_nodes`] and [`kedro_nodes`].
@@ -69,6 +71,7 @@ struct ReadmeDoctests;
 mod cause;
 mod client;
 mod create;
+mod cron;
 mod error;
 mod labels;
 mod logs;
@@ -88,6 +91,7 @@ mod watch;
 pub use client::{Client, ConnectOptions, DEFAULT_REQUEST_TIMEOUT};
 #[doc(inline)]
 pub use create::SUBMISSION_LABEL;
+pub use cron::Applied;
 #[doc(inline)]
 pub use error::{ApiCause, Error, NodesError, Result, RetryError, SelectorError};
 #[doc(inline)]
@@ -95,7 +99,7 @@ pub use labels::{INSTANCE_ID_LABEL, Identity};
 #[doc(inline)]
 pub use logs::{LogOptions, WorkflowPod};
 #[doc(inline)]
-pub use names::{NameError, Namespace, NodeId, PodName, WorkflowName};
+pub use names::{CronWorkflowName, NameError, Namespace, NodeId, PodName, WorkflowName};
 #[doc(inline)]
 pub use nodes::{
     COMPLETED_LABEL, KEDRO_NODES_PARAMETER, NODE_ID_ANNOTATION, POD_NAME_FORMAT_ANNOTATION,
@@ -104,6 +108,8 @@ pub use nodes::{
 };
 #[doc(inline)]
 pub use ops::{ListOptions, Shutdown, SubmitOptions, Submitted};
+#[doc(inline)]
+pub use params::TaskArgument;
 #[doc(inline)]
 pub use rerun::{RETRY_ID_ANNOTATION, RetryOutcome};
 #[doc(inline)]

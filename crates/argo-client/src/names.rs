@@ -128,6 +128,19 @@ name_type!(
 );
 
 name_type!(
+    /// A `CronWorkflow`'s `metadata.name`: a DNS-1123 subdomain of at most 52 characters (Argo
+    /// appends `-<unix time>` to name the workflows it starts).
+    ///
+    /// ```
+    /// use argo_client::CronWorkflowName;
+    /// assert!("spaceflights-default-cloud".parse::<CronWorkflowName>().is_ok());
+    /// assert!("x".repeat(53).parse::<CronWorkflowName>().is_err());
+    /// ```
+    CronWorkflowName,
+    |v| dns_check("CronWorkflow name", v, 52, true)
+);
+
+name_type!(
     /// A Kubernetes namespace: a DNS-1123 label.
     ///
     /// ```

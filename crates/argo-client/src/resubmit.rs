@@ -11,7 +11,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use crate::error::RetryError;
 use crate::labels::{Identity, label_creator};
 use crate::nodes::{COMPLETED_LABEL, failed_or_error, hydrated_nodes, node_id, phase};
-use crate::params::override_parameters;
+use crate::params::{TaskArgument, override_parameters, override_task_arguments};
 use crate::retry::{ARCHIVING_LABEL, upsert_completed_false};
 
 /// Label that records which workflow a resubmitted one came from.
@@ -42,6 +42,8 @@ pub struct ResubmitOptions {
     pub instance_id: Option<String>,
     /// Who resubmits: sets the creator labels (`None`: they are removed).
     pub identity: Option<Identity>,
+    /// New argument values of DAG tasks, written into the new run's spec.
+    pub task_arguments: Vec<TaskArgument>,
 }
 
 impl ResubmitOptions {
@@ -70,6 +72,13 @@ impl ResubmitOptions {
     #[must_use]
     pub fn identity(mut self, identity: Option<Identity>) -> Self {
         self.identity = identity;
+        self
+    }
+
+    /// Sets new argument values of DAG tasks.
+    #[must_use]
+    pub fn task_arguments(mut self, arguments: Vec<TaskArgument>) -> Self {
+        self.task_arguments = arguments;
         self
     }
 }
@@ -152,6 +161,7 @@ pub fn plan_resubmit(
     }
     new.spec.shutdown = None;
     override_parameters(&mut new.spec, &opts.parameters)?;
+    override_task_arguments(&mut new.spec, &opts.task_arguments);
 
     if let Some(new_name) = new_name {
         let old_nodes = hydrated_nodes(old).map_err(|source| RetryError::Nodes { source })?;

@@ -13,7 +13,7 @@ use argo_model::Template;
 use crate::error::TaskError;
 use crate::exec::{Exit, prepare, read_outputs, run, tail};
 use crate::retry::{AttemptRecord, Decision, Strategy, decide, phase};
-use crate::retry_vars::{LastAttempt, RetryVariables, substitute_retry_variables};
+use crate::retry_vars::{LastAttempt, RetryVariables, substitute_retry_variables_with};
 use crate::{AttemptReport, RunOptions, TaskName, TaskStatus};
 
 /// Everything a worker needs to run one task.
@@ -101,23 +101,24 @@ fn attempt(
     let started = Instant::now();
     let mut patch = None;
     let mut result_text = None;
-    let result = substitute_retry_variables(&job.template, vars)
-        .map_err(|source| TaskError::Substitute { source })
-        .and_then(|t| prepare(&t, &job.name, &job.vars, &job.secrets, opts))
-        .and_then(|p| {
-            patch.clone_from(&p.pod_spec_patch);
-            let mut on_start = || {
-                let _ = tx.send(Msg::Started {
-                    node: job.node,
-                    attempt: n,
-                    log: log.clone(),
-                    pod_spec_patch: p.pod_spec_patch.clone(),
-                });
-            };
-            let (exit, stdout) = run(&p, n, &log, opts, deadline, job.capture, &mut on_start)?;
-            result_text = stdout;
-            Ok((exit, p))
-        });
+    let result =
+        substitute_retry_variables_with(&job.template, vars, &|v| job.vars.get(v).cloned())
+            .map_err(|source| TaskError::Substitute { source })
+            .and_then(|t| prepare(&t, &job.name, &job.vars, &job.secrets, opts))
+            .and_then(|p| {
+                patch.clone_from(&p.pod_spec_patch);
+                let mut on_start = || {
+                    let _ = tx.send(Msg::Started {
+                        node: job.node,
+                        attempt: n,
+                        log: log.clone(),
+                        pod_spec_patch: p.pod_spec_patch.clone(),
+                    });
+                };
+                let (exit, stdout) = run(&p, n, &log, opts, deadline, job.capture, &mut on_start)?;
+                result_text = stdout;
+                Ok((exit, p))
+            });
     let (status, exit_code, message, outputs, error) = match result {
         Ok((Exit::Code { code: 0, .. }, p)) => match read_outputs(&p.outputs) {
             Ok(values) => (TaskStatus::Succeeded, Some(0), String::new(), values, None),

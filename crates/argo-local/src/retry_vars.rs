@@ -133,25 +133,40 @@ pub fn substitute_retry_variables(
     template: &Template,
     vars: &RetryVariables,
 ) -> Result<Template, SubstituteError> {
+    substitute_retry_variables_with(template, vars, &|_| None)
+}
+
+/// [`substitute_retry_variables`], where a `{{=expr}}` tag over retry variables may also read
+/// the template's other variables (`other`: its inputs, workflow parameters, ...), as Argo's
+/// `SubstituteParams` of that stage has them (globals and locals, then the inputs): for
+/// instance `asInt(retries) + asInt(inputs.parameters.start)`.
+pub(crate) fn substitute_retry_variables_with(
+    template: &Template,
+    vars: &RetryVariables,
+    other: &dyn Fn(&str) -> Option<String>,
+) -> Result<Template, SubstituteError> {
     let mut json = serde_json::to_value(template).map_err(SubstituteError::Model)?;
-    substitute_value(&mut json, vars)?;
+    substitute_value(&mut json, vars, other)?;
     serde_json::from_value(json).map_err(SubstituteError::Model)
 }
 
 fn substitute_value(
     v: &mut serde_json::Value,
     vars: &RetryVariables,
+    other: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), SubstituteError> {
     match v {
-        serde_json::Value::String(s) if s.contains("{{") => *s = substitute_text(s, vars)?,
+        serde_json::Value::String(s) if s.contains("{{") => {
+            *s = substitute_text(s, vars, other)?;
+        }
         serde_json::Value::Array(items) => {
             for item in items {
-                substitute_value(item, vars)?;
+                substitute_value(item, vars, other)?;
             }
         }
         serde_json::Value::Object(map) => {
             for (_, item) in map.iter_mut() {
-                substitute_value(item, vars)?;
+                substitute_value(item, vars, other)?;
             }
         }
         _ => {}
@@ -159,11 +174,13 @@ fn substitute_value(
     Ok(())
 }
 
-/// `text` with its retry tags replaced (see [`substitute_retry_variables`]).
+/// `text` with its retry tags replaced (see [`substitute_retry_variables_with`]).
 pub(crate) fn substitute_text(
     text: &str,
     vars: &RetryVariables,
+    other: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, SubstituteError> {
+    let lookup = |v: &str| vars.value(v).or_else(|| other(v));
     replace_tags(text, &mut |tag| match tag {
         Tag::Simple(name) => Ok(vars.value(name)),
         Tag::Expression(e) => {
@@ -171,16 +188,20 @@ pub(crate) fn substitute_text(
                 expression: e.to_owned(),
                 source,
             };
-            // Only expressions over retry variables belong to this stage.
+            // Only expressions over retry variables belong to this stage (with the template's
+            // other variables, when they are all known).
             let Ok(parsed) = Expr::new(e, &|_| true) else {
                 return Ok(None);
             };
-            if parsed.variables().iter().any(|v| vars.value(v).is_none()) {
+            let variables = parsed.variables();
+            if !variables.iter().any(|v| vars.value(v).is_some())
+                || variables.iter().any(|v| lookup(v).is_none())
+            {
                 return Ok(None);
             }
-            let checked = Expr::new(e, &|v| vars.value(v).is_some()).map_err(err)?;
+            let checked = Expr::new(e, &|v| lookup(v).is_some()).map_err(err)?;
             checked
-                .eval(&|v| vars.value(v))
+                .eval(&lookup)
                 .map(|v| Some(v.to_string()))
                 .map_err(err)
         }

@@ -135,6 +135,16 @@ pub(crate) enum Command {
     /// `$ARGO_INSTANCEID`, else the `workflows.argoproj.io/controller-instanceid` label of
     /// argo.yml's `labels`, else none.
     Resubmit(ResubmitArgs),
+    /// Run the pipeline on a schedule: build and push the image, then create or update its
+    /// `CronWorkflow`.
+    ///
+    /// The `CronWorkflow` is named after the project, pipeline and env (`PROJECT-PIPELINE-ENV`,
+    /// printed), so `schedule` again (say, with another `--cron`) updates the same object in
+    /// place. Its workflow spec is exactly the one `compile` writes; the workflows it starts
+    /// carry the project's labels, so `list`, `status`, `watch` and `resubmit` find them.
+    /// Without `--cron`, argo.yml's `schedule` of the env is used. `--list` shows this project's
+    /// schedules with their next run; `--delete` removes the one of `-p`/`-e`.
+    Schedule(ScheduleArgs),
     /// Phase, message, and per task its Kedro nodes, phase, pod, start and end.
     Status(StatusArgs),
     /// Follow a workflow to its end, with progress on stderr; exit 0 only if it Succeeded.
@@ -161,6 +171,7 @@ impl Command {
             Command::Status(args) => args.format == ResultFormat::Json,
             Command::List(args) => args.format == ResultFormat::Json,
             Command::Resubmit(args) => args.format == ResultFormat::Json,
+            Command::Schedule(args) => args.format == ResultFormat::Json,
             Command::Init(_)
             | Command::RunLocal(_)
             | Command::Watch(_)
@@ -364,6 +375,68 @@ pub(crate) struct CompileArgs {
     /// Manifest format.
     #[arg(long, value_enum, default_value_t = ManifestFormat::Yaml)]
     pub(crate) format: ManifestFormat,
+    #[command(flatten)]
+    pub(crate) schedule: ScheduleFlags,
+}
+
+/// The schedule of a `CronWorkflow` (`compile --cron`, `schedule`); each flag overrides the same
+/// key of argo.yml's `schedule`.
+#[derive(Debug, Args)]
+pub(crate) struct ScheduleFlags {
+    /// Write a `CronWorkflow` that runs the pipeline on this schedule: five cron fields (minute
+    /// hour day-of-month month day-of-week, e.g. `0 2 * * *`) or `@hourly`, `@daily`,
+    /// `@weekly`, `@monthly`, `@yearly`, `@every 6h` (as Argo reads them) [default: argo.yml's
+    /// `schedule.cron`; `compile` writes a `CronWorkflow` only when a flag of the schedule is
+    /// given].
+    #[arg(long, value_name = "EXPR")]
+    pub(crate) cron: Option<String>,
+    /// The IANA time zone the schedule is read in, e.g. `Europe/Paris` [default: argo.yml's
+    /// `schedule.timezone`, else the controller's].
+    #[arg(long, value_name = "TZ")]
+    pub(crate) timezone: Option<String>,
+    /// What Argo does when a run is due while the previous one still runs [default: argo.yml's
+    /// `schedule.concurrency_policy`, else Forbid: the new run is skipped, as a data pipeline
+    /// should not overlap itself].
+    #[arg(long, value_enum, value_name = "POLICY", ignore_case = true)]
+    pub(crate) concurrency_policy: Option<ConcurrencyPolicyArg>,
+    /// How many seconds after its time a missed run (the controller was down) may still start
+    /// [default: argo.yml's `schedule.starting_deadline`, else no limit].
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) starting_deadline: Option<u32>,
+}
+
+impl ScheduleFlags {
+    /// Whether any flag of the schedule is given.
+    pub(crate) fn any(&self) -> bool {
+        self.cron.is_some()
+            || self.timezone.is_some()
+            || self.concurrency_policy.is_some()
+            || self.starting_deadline.is_some()
+    }
+}
+
+/// `--concurrency-policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ConcurrencyPolicyArg {
+    /// Start it anyway: runs may overlap.
+    #[value(name = "Allow")]
+    Allow,
+    /// Skip it while the previous run runs.
+    #[value(name = "Forbid")]
+    Forbid,
+    /// Stop the previous run, start the new one.
+    #[value(name = "Replace")]
+    Replace,
+}
+
+impl From<ConcurrencyPolicyArg> for argo_fuse::config::ConcurrencyPolicy {
+    fn from(arg: ConcurrencyPolicyArg) -> Self {
+        match arg {
+            ConcurrencyPolicyArg::Allow => Self::Allow,
+            ConcurrencyPolicyArg::Forbid => Self::Forbid,
+            ConcurrencyPolicyArg::Replace => Self::Replace,
+        }
+    }
 }
 
 /// Manifest format.
@@ -484,6 +557,29 @@ pub(crate) struct SubmitArgs {
     /// Submit a manifest larger than the 1 MiB Argo accepts (refused without it).
     #[arg(long)]
     pub(crate) force: bool,
+}
+
+/// Arguments of `schedule`.
+#[derive(Debug, Args)]
+// As `submit`, the pods run with the `cloud` env unless told otherwise.
+#[command(mut_arg("env", |arg| arg.default_value("cloud")))]
+pub(crate) struct ScheduleArgs {
+    #[command(flatten)]
+    pub(crate) selection: CompileSelection,
+    #[command(flatten)]
+    pub(crate) schedule: ScheduleFlags,
+    /// Do not build and push the image (it exists already).
+    #[arg(long)]
+    pub(crate) no_build: bool,
+    /// Show this project's schedules with their next run, instead of creating one.
+    #[arg(long, conflicts_with_all = ["delete", "cron", "timezone", "concurrency_policy", "starting_deadline", "no_build", "image", "params"])]
+    pub(crate) list: bool,
+    /// Delete the schedule of `-p`/`-e` (the workflows it started stay).
+    #[arg(long, conflicts_with_all = ["cron", "timezone", "concurrency_policy", "starting_deadline", "no_build", "image", "params"])]
+    pub(crate) delete: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: ResultFormat,
 }
 
 /// Arguments of `resubmit`.

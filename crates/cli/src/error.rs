@@ -4,6 +4,18 @@ use std::path::PathBuf;
 
 use crate::discover::PythonSource;
 
+/// The failed tasks of a workflow, by remedy.
+#[derive(Debug, Default)]
+pub(crate) struct FailedTasks {
+    /// Killed for exceeding their memory limit (`OOMKilled`), labelled with their Kedro nodes.
+    pub(crate) out_of_memory: Vec<String>,
+    /// On a memory ladder (`on_oom`), killed for memory below its top: the rung they ran on
+    /// and the next.
+    pub(crate) escalate: Vec<String>,
+    /// Their pod was deleted, evicted or pre-empted (not their code's fault).
+    pub(crate) lost_pods: Vec<String>,
+}
+
 /// Everything a command can fail with.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -282,11 +294,9 @@ pub(crate) enum CliError {
         phase: String,
         /// Its status message.
         message: Option<String>,
-        /// The failed tasks (labelled with their Kedro nodes) killed for exceeding their
-        /// memory limit (`OOMKilled`).
-        out_of_memory: Vec<String>,
-        /// The failed tasks whose pod was deleted, evicted or pre-empted (not their code's fault).
-        lost_pods: Vec<String>,
+        /// The failed tasks that call for another remedy than a code fix (boxed: the error
+        /// stays small).
+        tasks: Box<FailedTasks>,
     },
     /// `resubmit` without a name found no failed workflow of the project.
     #[error("no Failed or Error workflow of project `{project}` in namespace `{namespace}`")]
@@ -321,6 +331,29 @@ pub(crate) enum CliError {
         node: String,
         /// The Kedro nodes it has pods for.
         known: Vec<String>,
+    },
+    /// The schedule (flags and argo.yml's `schedule`) is not one Argo accepts.
+    #[error("invalid schedule")]
+    Schedule(#[source] argo_fuse::ScheduleError),
+    /// `schedule` without `--cron`, and argo.yml's env has no `schedule`.
+    #[error(
+        "no schedule for Kedro env `{env}`: no --cron, and its argo.yml has no `schedule.cron`"
+    )]
+    NoSchedule {
+        /// The Kedro env.
+        env: String,
+    },
+    /// A `CronWorkflow` of the same name runs another project, pipeline or env.
+    #[error(
+        "CronWorkflow `{name}` in namespace `{namespace}` exists and runs {other}, not this pipeline"
+    )]
+    ScheduleTaken {
+        /// The `CronWorkflow`.
+        name: String,
+        /// The namespace.
+        namespace: String,
+        /// What it runs (`project x, pipeline y, env z`).
+        other: String,
     },
     /// The working directory is unreadable.
     #[error("could not read the current directory")]
@@ -404,6 +437,15 @@ impl CliError {
             CliError::NotResubmittable { .. } => vec![
                 "a Succeeded workflow needs no retry: `argo-kedro submit` starts a new run".into(),
             ],
+            CliError::NoSchedule { env } => vec![format!(
+                "pass --cron EXPR (e.g. --cron '0 2 * * *'), or set `schedule: {{cron: '0 2 * * *'}}` in conf/{env}/argo.yml"
+            )],
+            CliError::Schedule(_) => vec![
+                "--cron takes five fields (minute hour day-of-month month day-of-week) or @hourly, @daily, @weekly, @monthly, @yearly, @every DURATION; --timezone an IANA name such as Europe/Paris".into(),
+            ],
+            CliError::ScheduleTaken { .. } => vec![
+                "`argo-kedro schedule --list` shows this project's schedules; delete the other one with kubectl, or use another --namespace".into(),
+            ],
             CliError::WorkflowImage { .. } => vec![
                 "pass --no-rebuild and build and push the image yourself".into(),
             ],
@@ -411,30 +453,7 @@ impl CliError {
                 "Kedro nodes with pods: {}",
                 known.join(", ")
             )],
-            CliError::WorkflowFailed {
-                name,
-                out_of_memory,
-                lost_pods,
-                ..
-            } => {
-                let mut hints = Vec::new();
-                if !out_of_memory.is_empty() {
-                    hints.push(format!(
-                        "out of memory (OOMKilled): {}; give these nodes a `machine_type` with more `mem` in argo.yml, then submit again",
-                        out_of_memory.join("; ")
-                    ));
-                }
-                if !lost_pods.is_empty() {
-                    hints.push(format!(
-                        "pod lost (deleted, evicted or pre-empted), not a failure of the code: {}; `argo-kedro resubmit --workflow-name {name} --no-rebuild` retries them, and a `retry_strategy` with an `expression` on `lastRetry.message` in argo.yml retries such pods by itself (see the argo.yml `argo-kedro init` writes)",
-                        lost_pods.join("; ")
-                    ));
-                }
-                hints.push(format!(
-                    "`argo-kedro status {name}` shows which tasks failed, `argo-kedro logs {name} --node NODE` their logs, and `argo-kedro resubmit --workflow-name {name}` retries them"
-                ));
-                hints
-            }
+            CliError::WorkflowFailed { name, tasks, .. } => workflow_failed_hints(name, tasks),
             CliError::MissingInitOutputs { names } => vec![format!(
                 "give each with --init-output, e.g. `--init-output {}=VALUE`",
                 names[0]
@@ -460,6 +479,38 @@ impl CliError {
             _ => Vec::new(),
         }
     }
+}
+
+/// The hints of a failed workflow: by what killed its tasks, then where to look.
+fn workflow_failed_hints(name: &str, tasks: &FailedTasks) -> Vec<String> {
+    let FailedTasks {
+        out_of_memory,
+        escalate,
+        lost_pods,
+    } = tasks;
+    let mut hints = Vec::new();
+    if !escalate.is_empty() {
+        hints.push(format!(
+                "out of memory (OOMKilled) on a memory ladder: {}; `argo-kedro resubmit --workflow-name {name}` retries them on that next rung",
+                escalate.join("; ")
+            ));
+    }
+    if !out_of_memory.is_empty() {
+        hints.push(format!(
+                "out of memory (OOMKilled): {}; give these nodes a `machine_type` with more `mem` in argo.yml, then submit again",
+                out_of_memory.join("; ")
+            ));
+    }
+    if !lost_pods.is_empty() {
+        hints.push(format!(
+                "pod lost (deleted, evicted or pre-empted), not a failure of the code: {}; `argo-kedro resubmit --workflow-name {name} --no-rebuild` retries them, and a `retry_strategy` with an `expression` on `lastRetry.message` in argo.yml retries such pods by itself (see the argo.yml `argo-kedro init` writes)",
+                lost_pods.join("; ")
+            ));
+    }
+    hints.push(format!(
+            "`argo-kedro status {name}` shows which tasks failed, `argo-kedro logs {name} --node NODE` their logs, and `argo-kedro resubmit --workflow-name {name}` retries them"
+        ));
+    hints
 }
 
 /// The library's hints for a compile error, with the flags and commands of this binary that

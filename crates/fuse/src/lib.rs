@@ -9,6 +9,7 @@
 //!   for the whole pipeline or a partial run; memory datasets per task, the memory-crossing and
 //!   cycle checks; renders as text, JSON, Mermaid and dot.
 //! - [`lower`](mod@lower): a plan to an `argo_model::Workflow` that passes strict lint and the schema.
+//! - [`schedule`]: a Workflow as a `CronWorkflow`, cron expressions as Argo reads them.
 //! - [`versions`]: one Kedro version per workflow run (what the manifest gives the runtime hook).
 //! - [`compile()`]: all of it from a [`kedro_graph::Project`]; or step by step:
 //!   [`Config::from_project`], [`plan()`](fn@plan), [`lower()`](fn@lower).
@@ -69,6 +70,7 @@ pub mod error;
 pub mod lower;
 pub mod names;
 pub mod plan;
+pub mod schedule;
 mod suggest;
 #[cfg(test)]
 mod testing;
@@ -81,7 +83,7 @@ pub use compile::{CompileOptions, Compiled, compile};
 #[doc(inline)]
 pub use config::Config;
 #[doc(inline)]
-pub use error::{CompileError, ConfigError, FuseError, LowerError, PlanError};
+pub use error::{CompileError, ConfigError, FuseError, LowerError, PlanError, ScheduleError};
 #[doc(inline)]
 pub use lower::{LowerOptions, lower};
 #[doc(inline)]

@@ -283,6 +283,30 @@ pub fn workflow_name(raw: &str) -> String {
     }
 }
 
+/// The name of the `CronWorkflow` of `project`'s `pipeline` in Kedro env `env`:
+/// `project-pipeline-env` cleaned (fallback `schedule`), cut to 52 characters with a hash of the
+/// three names when longer (Argo adds `-<unix time>` to name the workflows it starts).
+///
+/// ```
+/// use argo_fuse::names::cron_workflow_name;
+/// assert_eq!(cron_workflow_name("spaceflights", "__default__", "cloud"), "spaceflights-default-cloud");
+/// let long = cron_workflow_name(&"p".repeat(40), "data_processing", "production");
+/// assert_eq!(long.len(), 52);
+/// assert_ne!(long, cron_workflow_name(&"p".repeat(40), "data_processing", "staging"));
+/// ```
+pub fn cron_workflow_name(project: &str, pipeline: &str, env: &str) -> String {
+    let b = base(&format!("{project}-{pipeline}-{env}"), "schedule");
+    let max = crate::schedule::MAX_NAME;
+    if b.len() <= max {
+        return b;
+    }
+    let h = format!(
+        "{:016x}",
+        stable_hash(&format!("{project}\n{pipeline}\n{env}"))
+    );
+    format!("{}-{}", cut(&b, max - 1 - HASH_LEN), &h[..HASH_LEN])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

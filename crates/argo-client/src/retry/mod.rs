@@ -17,6 +17,7 @@ use crate::error::RetryError;
 use crate::labels::Identity;
 use crate::names::{NodeId, PodName};
 use crate::nodes::{self, failed_or_error, hydrated_nodes};
+use crate::params::TaskArgument;
 use crate::selector::NodeSelector;
 use graph::Graph;
 pub(crate) use reset::{ARCHIVING_LABEL, upsert_completed_false};
@@ -48,6 +49,8 @@ pub struct RetryOptions {
     pub instance_id: Option<String>,
     /// Who retries: sets the actor labels (`None`: they are removed).
     pub identity: Option<Identity>,
+    /// New argument values of DAG tasks, written into the spec (the retried tasks run with them).
+    pub task_arguments: Vec<TaskArgument>,
 }
 
 impl Default for RetryOptions {
@@ -59,6 +62,7 @@ impl Default for RetryOptions {
             max_workflow_size: DEFAULT_MAX_WORKFLOW_SIZE,
             instance_id: None,
             identity: None,
+            task_arguments: Vec::new(),
         }
     }
 }
@@ -97,6 +101,13 @@ impl RetryOptions {
     #[must_use]
     pub fn identity(mut self, identity: Option<Identity>) -> Self {
         self.identity = identity;
+        self
+    }
+
+    /// Sets new argument values of DAG tasks.
+    #[must_use]
+    pub fn task_arguments(mut self, arguments: Vec<TaskArgument>) -> Self {
+        self.task_arguments = arguments;
         self
     }
 }
@@ -160,6 +171,7 @@ pub fn plan_retry(wf: &Workflow, opts: &RetryOptions, now: &Time) -> Result<Retr
 
     let mut new = wf.clone();
     reset_workflow(&mut new, status, now, opts)?;
+    crate::params::override_task_arguments(&mut new.spec, &opts.task_arguments);
 
     // `getNodeIDsToReset`: the selector is read only with restartSuccessful.
     let selected = if opts.restart_successful && !selector_text.is_empty() {

@@ -12,6 +12,7 @@
 //! and the peer: lost answers, hangs, resets, truncated bodies, throttling.
 
 mod cluster;
+mod cron;
 mod faults;
 mod golden;
 mod peer;

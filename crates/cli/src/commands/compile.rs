@@ -5,18 +5,30 @@ use std::path::Path;
 use argo_model::Document;
 
 use crate::cli::{CompileArgs, GlobalArgs, ManifestFormat};
+use crate::commands::schedule;
 use crate::error::CliError;
 use crate::{fsutil, output, project, size};
 
-/// `argo-kedro compile`.
+/// `argo-kedro compile`; with `--cron` (or another flag of the schedule, the rest from
+/// argo.yml's `schedule`), the `CronWorkflow` around the same workflow spec.
 pub(crate) fn run(global: &GlobalArgs, args: &CompileArgs) -> Result<(), CliError> {
+    let cron = args.schedule.any();
+    let text_format = (!cron).then(|| args.format.into());
     let output = args.output.as_deref().filter(|o| *o != "-").map(Path::new);
-    let (_, compiled, _) =
-        project::compile_writing(global, &args.selection, Some(args.format.into()), output)?;
+    let (_, compiled, _) = project::compile_writing(global, &args.selection, text_format, output)?;
     size::warn_if_too_large(&compiled.workflow)?;
-    let text = match compiled.text {
-        Some(text) => text,
-        None => render(compiled.workflow, args.format)?,
+    let text = if cron {
+        let schedule = schedule::resolve(&args.schedule, compiled.config.schedule.as_ref())
+            .ok_or_else(|| CliError::NoSchedule {
+                env: args.selection.env.clone(),
+            })?;
+        let cron = schedule::cron_workflow(&compiled, &schedule)?;
+        text_of(&Document::from(cron), args.format)?
+    } else {
+        match compiled.text {
+            Some(text) => text,
+            None => render(compiled.workflow, args.format)?,
+        }
     };
     match args.output.as_deref() {
         None | Some("-") => output::stdout(&text),
@@ -33,9 +45,12 @@ pub(crate) fn render(
     workflow: argo_model::Workflow,
     format: ManifestFormat,
 ) -> Result<String, CliError> {
-    let text = Document::from(workflow)
-        .to_text(format.into())
-        .map_err(CliError::Manifest)?;
+    text_of(&Document::from(workflow), format)
+}
+
+/// A document as YAML or JSON text (ending in a newline).
+fn text_of(doc: &Document, format: ManifestFormat) -> Result<String, CliError> {
+    let text = doc.to_text(format.into()).map_err(CliError::Manifest)?;
     Ok(if text.ends_with('\n') {
         text
     } else {

@@ -199,6 +199,7 @@ mod tests {
             "labels:",
             "annotations:",
             "ui_link:",
+            "schedule:",
         ];
         let mut uncommented = 0;
         let lines: Vec<&str> = text
@@ -218,6 +219,22 @@ mod tests {
             "my-instance"
         );
         assert!(config.retry_strategy.is_some() && config.ttl_strategy.is_some());
+        assert_eq!(config.schedule.unwrap().cron, "0 2 * * *");
+
+        // The memory ladder of `default`, uncommented.
+        let ladder = text
+            .replace("    # on_oom: highmem", "    on_oom: highmem")
+            .replace(
+                "  # highmem:\n  #   mem: 64\n  #   cpu: 8\n  #   num_gpu: 0\n",
+                "  highmem:\n    mem: 64\n    cpu: 8\n    num_gpu: 0\n",
+            );
+        let config = argo_fuse::Config::from_yaml_str(&ladder).unwrap();
+        let rungs: Vec<&str> = config
+            .ladder("default")
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(rungs, ["default", "highmem"]);
 
         // The indented example (a retry that only catches lost pods) is valid too.
         let example = text

@@ -8,6 +8,7 @@ mod logs;
 mod plan;
 mod resubmit;
 mod run_local;
+mod schedule;
 mod status;
 mod submit;
 mod watch;
@@ -32,6 +33,7 @@ pub(crate) fn run(cli: &Cli) -> Result<(), CliError> {
         Command::RunLocal(args) => run_local::run(&cli.global, args),
         Command::Submit(args) => submit::run(&cli.global, args),
         Command::Resubmit(args) => resubmit::run(&cli.global, args),
+        Command::Schedule(args) => schedule::run(&cli.global, args),
         Command::Status(args) => status::run(&cli.global, args),
         Command::Watch(args) => watch::run(&cli.global, args),
         Command::Logs(args) => logs::run(&cli.global, args),

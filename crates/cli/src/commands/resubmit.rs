@@ -3,7 +3,7 @@
 //! pushing the image under the workflow's own reference. With `--no-rebuild` nothing of the
 //! workflow needs to come from this tool: any Argo workflow can be retried.
 
-use argo_client::{Client, ListOptions, ResubmitOptions, RetryOptions, WorkflowName};
+use argo_client::{Client, ListOptions, ResubmitOptions, RetryOptions, TaskArgument, WorkflowName};
 use argo_fuse::Config;
 use argo_model::Workflow;
 
@@ -70,15 +70,20 @@ pub(crate) fn run(global: &GlobalArgs, args: &ResubmitArgs) -> Result<(), CliErr
             Some(image)
         };
         let image = image.as_deref();
-        let result = if args.memoized {
+        let (arguments, escalated) = escalations(&wf);
+        let mut result = if args.memoized {
             let opts = ResubmitOptions::default()
                 .memoized(true)
-                .instance_id(instance_id);
+                .instance_id(instance_id)
+                .task_arguments(arguments);
             memoized(&client, &wf, &name, image, &opts).await?
         } else {
-            let opts = RetryOptions::default().instance_id(instance_id);
+            let opts = RetryOptions::default()
+                .instance_id(instance_id)
+                .task_arguments(arguments);
             retry(&client, &wf, &name, image, &opts).await?
         };
+        result.json["oom_escalations"] = serde_json::Value::Array(escalated);
         match args.format {
             ResultFormat::Json => output::stdout(&format!("{}\n", result.json))?,
             ResultFormat::Text => output::stdout(&format!("{}\n", result.name))?,
@@ -88,6 +93,40 @@ pub(crate) fn run(global: &GlobalArgs, args: &ResubmitArgs) -> Result<(), CliErr
         }
         Ok(())
     })
+}
+
+/// The tasks killed for memory on a memory ladder (`on_oom`): their `oom_rung` argument
+/// raised to the next rung (said on stderr), and the same as JSON.
+fn escalations(wf: &Workflow) -> (Vec<TaskArgument>, Vec<serde_json::Value>) {
+    let nodes = argo_client::hydrated_nodes(wf).unwrap_or_default();
+    let mut arguments = Vec::new();
+    let mut json = Vec::new();
+    for e in argo_fuse::lower::escalate::oom_escalations(wf, &nodes) {
+        let from = format!("`{}` ({})", e.from.machine_type, e.from.memory);
+        match &e.to {
+            Some(to) => {
+                output::status(&format!(
+                    "task {} was killed for memory on {from}: it runs on `{}` ({}) now",
+                    e.task, to.machine_type, to.memory
+                ));
+                arguments.push(TaskArgument::new(
+                    &e.task,
+                    argo_fuse::lower::escalate::RUNG_INPUT,
+                    e.rung.to_string(),
+                ));
+            }
+            None => output::status(&format!(
+                "warning: task {} was killed for memory on {from}, the top of its memory ladder: it runs there again; give it a bigger `on_oom` in argo.yml",
+                e.task
+            )),
+        }
+        json.push(serde_json::json!({
+            "task": e.task,
+            "from": e.from.machine_type,
+            "to": e.to.as_ref().map(|t| &t.machine_type),
+        }));
+    }
+    (arguments, json)
 }
 
 /// What the resubmit did, for stdout.

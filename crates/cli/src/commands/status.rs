@@ -195,19 +195,26 @@ fn row_cells(row: &TaskRow) -> [String; 6] {
 }
 
 /// Left-aligned columns separated by two spaces, no trailing spaces.
-fn render_table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
-    let mut widths = header.map(str::len);
+pub(crate) fn render_table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.to_vec()).collect();
+    render_rows(&header, &rows)
+}
+
+/// [`render_table`] with as many columns as `header` has (every row as long).
+fn render_rows(header: &[&str], rows: &[Vec<String>]) -> String {
+    let n = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
     let mut out = String::new();
-    let header = header.map(str::to_string);
+    let header: Vec<String> = header.iter().map(ToString::to_string).collect();
     for row in std::iter::once(&header).chain(rows) {
         let mut line = String::new();
-        for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
-            if i + 1 == N {
+        for (i, (cell, w)) in row.iter().zip(&widths).enumerate() {
+            if i + 1 == n {
                 line.push_str(cell);
             } else {
                 let _ = write!(line, "{cell:<w$}  ");
@@ -262,6 +269,7 @@ pub(crate) fn list(global: &GlobalArgs, args: &ListArgs) -> Result<(), CliError>
                         "namespace": wf.metadata.namespace,
                         "phase": cluster::phase(wf),
                         "pipeline": wf.metadata.labels.as_ref().and_then(|l| l.get("argo-kedro.io/pipeline")),
+                        "cron_workflow": cron_of(wf),
                         "created_at": cluster::time_text(wf.metadata.creation_timestamp.as_ref()),
                         "started_at": cluster::time_text(status.and_then(|s| s.started_at.as_ref())),
                         "finished_at": cluster::time_text(status.and_then(|s| s.finished_at.as_ref())),
@@ -281,35 +289,52 @@ pub(crate) fn list(global: &GlobalArgs, args: &ListArgs) -> Result<(), CliError>
     output::stdout(&text)
 }
 
-/// `list` as text; a FILTER column when a partial run is listed.
+/// `list` as text; a FILTER column when a partial run is listed, a SCHEDULE column when a
+/// workflow started by a schedule is.
 fn list_text(workflows: &[Workflow], now: Timestamp) -> String {
-    let row = |wf: &Workflow| {
-        [
-            cluster::name_of(wf).to_string(),
-            match cluster::phase(wf) {
-                "" => "Pending".to_string(),
-                p => p.to_string(),
-            },
-            cluster::time_text(wf.metadata.creation_timestamp.as_ref())
-                .unwrap_or_else(|| "-".into()),
-            duration(wf, now).map_or_else(|| "-".into(), cluster::format_duration),
-        ]
-    };
-    if workflows.iter().any(|wf| partial_filter(wf).is_some()) {
-        let rows: Vec<[String; 5]> = workflows
-            .iter()
-            .map(|wf| {
-                let [name, phase, created, took] = row(wf);
-                let filter = partial_filter(wf).unwrap_or("-").to_string();
-                [name, phase, created, took, filter]
-            })
-            .collect();
-        render_table(["NAME", "PHASE", "CREATED", "DURATION", "FILTER"], &rows)
-    } else {
-        let rows: Vec<[String; 4]> = workflows.iter().map(row).collect();
-        render_table(["NAME", "PHASE", "CREATED", "DURATION"], &rows)
-    }
+    let filters = workflows.iter().any(|wf| partial_filter(wf).is_some());
+    let schedules = workflows.iter().any(|wf| cron_of(wf).is_some());
+    let mut header = vec!["NAME", "PHASE", "CREATED", "DURATION"];
+    header.extend(filters.then_some("FILTER"));
+    header.extend(schedules.then_some("SCHEDULE"));
+    let rows: Vec<Vec<String>> = workflows
+        .iter()
+        .map(|wf| {
+            let mut row = vec![
+                cluster::name_of(wf).to_string(),
+                match cluster::phase(wf) {
+                    "" => "Pending".to_string(),
+                    p => p.to_string(),
+                },
+                cluster::time_text(wf.metadata.creation_timestamp.as_ref())
+                    .unwrap_or_else(|| "-".into()),
+                duration(wf, now).map_or_else(|| "-".into(), cluster::format_duration),
+            ];
+            if filters {
+                row.push(partial_filter(wf).unwrap_or("-").to_string());
+            }
+            if schedules {
+                // The schedule that started the workflow, when one did.
+                row.push(cron_of(wf).unwrap_or("-").to_string());
+            }
+            row
+        })
+        .collect();
+    render_rows(&header, &rows)
 }
+
+/// The `CronWorkflow` that started `wf` (Argo's `workflows.argoproj.io/cron-workflow` label).
+fn cron_of(wf: &Workflow) -> Option<&str> {
+    wf.metadata
+        .labels
+        .as_ref()
+        .and_then(|l| l.get(CRON_WORKFLOW_LABEL))
+        .map(String::as_str)
+}
+
+/// The label Argo's cron controller puts on the workflows a `CronWorkflow` starts
+/// (`common.LabelKeyCronWorkflow`).
+pub(crate) const CRON_WORKFLOW_LABEL: &str = "workflows.argoproj.io/cron-workflow";
 
 /// `argo-kedro stop` and `argo-kedro terminate`.
 pub(crate) fn shutdown(

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 use crate::cli::{GlobalArgs, WatchArgs};
 use crate::cluster::{self, TaskRow};
-use crate::error::CliError;
+use crate::error::{CliError, FailedTasks};
 use crate::{output, project};
 
 /// `argo-kedro watch`.
@@ -41,8 +41,7 @@ pub(crate) async fn follow(client: &Client, name: &WorkflowName) -> Result<(), C
             name: name.to_string(),
             phase: "unknown".into(),
             message: None,
-            out_of_memory: Vec::new(),
-            lost_pods: Vec::new(),
+            tasks: Box::default(),
         }),
     }
 }
@@ -51,21 +50,47 @@ pub(crate) async fn follow(client: &Client, name: &WorkflowName) -> Result<(), C
 /// ran out of memory or lost their pod (each calls for another remedy than a code fix).
 fn failed(name: &WorkflowName, wf: &Workflow) -> CliError {
     let mut out_of_memory = Vec::new();
+    let mut escalate = Vec::new();
     let mut lost_pods = Vec::new();
+    let nodes = argo_client::hydrated_nodes(wf).unwrap_or_default();
+    let escalations = argo_fuse::lower::escalate::oom_escalations(wf, &nodes);
     for row in cluster::task_rows(wf) {
         if !matches!(row.phase.as_str(), "Failed" | "Error") {
             continue;
         }
         let message = row.message.as_deref().unwrap_or_default();
-        let list = if message.contains("OOMKilled") {
-            &mut out_of_memory
+        let (list, label) = if message.contains("OOMKilled") {
+            // A task on a memory ladder: the rung it was killed on, and the next one.
+            let ladder = escalations.iter().find(|e| {
+                nodes
+                    .get(&e.node)
+                    .is_some_and(|n| n.children.contains(&row.id))
+            });
+            match ladder {
+                Some(e) => {
+                    let from = format!(
+                        "{} on `{}` ({})",
+                        e.task, e.from.machine_type, e.from.memory
+                    );
+                    match &e.to {
+                        Some(to) => (
+                            &mut escalate,
+                            format!("{from}: next rung `{}` ({})", to.machine_type, to.memory),
+                        ),
+                        None => (
+                            &mut out_of_memory,
+                            format!("{from}, the top of its memory ladder"),
+                        ),
+                    }
+                }
+                None => (&mut out_of_memory, row.label()),
+            }
         } else if lost_pod(message) {
-            &mut lost_pods
+            (&mut lost_pods, row.label())
         } else {
             continue;
         };
         // One entry per task, however many of its attempts failed so.
-        let label = row.label();
         if !list.contains(&label) {
             list.push(label);
         }
@@ -78,8 +103,11 @@ fn failed(name: &WorkflowName, wf: &Workflow) -> CliError {
             .as_ref()
             .and_then(|s| s.message.clone())
             .filter(|m| !m.is_empty()),
-        out_of_memory,
-        lost_pods,
+        tasks: Box::new(FailedTasks {
+            out_of_memory,
+            escalate,
+            lost_pods,
+        }),
     }
 }
 
@@ -266,8 +294,8 @@ mod tests {
         );
         let err = failed(&name, &oom);
         assert!(
-            matches!(&err, CliError::WorkflowFailed { out_of_memory, lost_pods, .. }
-                if out_of_memory == &["b (train, evaluate)"] && lost_pods.is_empty()),
+            matches!(&err, CliError::WorkflowFailed { tasks, .. }
+                if tasks.out_of_memory == ["b (train, evaluate)"] && tasks.lost_pods.is_empty()),
             "{err:?}"
         );
         let hints = err.hints();
@@ -301,8 +329,8 @@ mod tests {
         );
         let err = failed(&name, &evicted);
         assert!(
-            matches!(&err, CliError::WorkflowFailed { out_of_memory, lost_pods, .. }
-                if out_of_memory.is_empty() && lost_pods == &["a", "b (train, evaluate)"]),
+            matches!(&err, CliError::WorkflowFailed { tasks, .. }
+                if tasks.out_of_memory.is_empty() && tasks.lost_pods == ["a", "b (train, evaluate)"]),
             "{err:?}"
         );
 
@@ -314,5 +342,45 @@ mod tests {
         let hints = failed(&name, &plain).hints();
         assert_eq!(hints.len(), 1, "{hints:?}");
         assert!(hints[0].starts_with("`argo-kedro status wf`"), "{hints:?}");
+    }
+
+    #[test]
+    fn the_oom_hint_names_the_rung_of_a_memory_ladder() {
+        let name: WorkflowName = "wf".parse().unwrap();
+        let yaml = |attempts: &str, children: &str| {
+            workflow(&format!(
+                "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {{name: wf}}\n\
+                 spec:\n  entrypoint: pipeline\n  templates:\n\
+                 \x20 - name: kedro-default\n    metadata: {{annotations: {{argo-kedro.io/memory-ladder: 'default=16Gi,highmem=64Gi'}}}}\n\
+                 \x20   container: {{image: i}}\n\
+                 status:\n  phase: Failed\n  nodes:\n\
+                 \x20   wf-r: {{id: wf-r, name: wf.b, displayName: b, type: Retry, phase: Failed, templateName: kedro-default, children: [{children}]}}\n{attempts}"
+            ))
+        };
+        let attempt = |i: u32| {
+            format!(
+                "    wf-{i}: {{id: wf-{i}, name: 'wf.b({i})', displayName: 'b({i})', type: Pod, phase: Failed, templateName: kedro-default, \
+                 message: 'main: OOMKilled (exit code 137)', outputs: {{exitCode: '137'}}}}\n"
+            )
+        };
+        // Killed on the first rung (the retries went elsewhere): the hint names the next one.
+        let err = failed(&name, &yaml(&attempt(0), "wf-0"));
+        assert!(
+            matches!(&err, CliError::WorkflowFailed { tasks, .. }
+                if tasks.escalate == ["b on `default` (16Gi): next rung `highmem` (64Gi)"] && tasks.out_of_memory.is_empty()),
+            "{err:?}"
+        );
+        assert!(
+            err.hints()[0].contains(
+                "`argo-kedro resubmit --workflow-name wf` retries them on that next rung"
+            )
+        );
+        // Killed on both rungs: the top of the ladder.
+        let err = failed(&name, &yaml(&(attempt(0) + &attempt(1)), "wf-0, wf-1"));
+        assert!(
+            matches!(&err, CliError::WorkflowFailed { tasks, .. }
+                if tasks.escalate.is_empty() && tasks.out_of_memory == ["b on `highmem` (64Gi), the top of its memory ladder"]),
+            "{err:?}"
+        );
     }
 }

@@ -36,6 +36,7 @@ const MACHINE_TYPE: Shape = Struct(&[
     ("node_selector", Map(&Any)),
     ("tolerations", List(&TOLERATION)),
     ("affinity", Any),
+    ("on_oom", Any),
 ]);
 const CONTAINER: Shape = Struct(&[
     ("name", Any),
@@ -125,6 +126,15 @@ pub(super) const ROOT: Shape = Struct(&[
     ("annotations", Map(&Any)),
     ("ui_link", Any),
     ("grouping", Any),
+    (
+        "schedule",
+        Struct(&[
+            ("cron", Any),
+            ("timezone", Any),
+            ("concurrency_policy", Any),
+            ("starting_deadline", Any),
+        ]),
+    ),
 ]);
 
 /// An unknown key: its full path, and the nearest valid key at that place.

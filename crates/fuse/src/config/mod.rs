@@ -1,9 +1,9 @@
 //! The typed `argo.yml`.
 //!
 //! Every key of argo-kedro 0.1.41 is accepted unchanged with the same defaults; the additions
-//! (per machine type `node_selector`/`tolerations`/`affinity`, `retry_strategy` and
+//! (per machine type `node_selector`/`tolerations`/`affinity`/`on_oom`, `retry_strategy` and
 //! `retry_overrides`, `ttl_strategy`, `pod_gc`, `service_account`, `labels`, `annotations`,
-//! `deployment.image_pull_policy`, `ui_link`) are all optional. An unknown key is an error naming
+//! `deployment.image_pull_policy`, `ui_link`, `schedule`) are all optional. An unknown key is an error naming
 //! its path and the nearest valid key. Secrets are references (`secret_ref`) only.
 //!
 //! ```
@@ -32,6 +32,8 @@ mod ident;
 mod int;
 mod k8s;
 mod keys;
+mod ladder;
+mod schedule;
 mod types;
 
 use std::collections::BTreeMap;
@@ -44,6 +46,7 @@ pub use extra::{
 };
 pub use ident::{BUILTIN_TEMPLATE, MachineTypeName, TemplateName, builtin_template};
 pub use k8s::ValueRule;
+pub use schedule::{ConcurrencyPolicy, Schedule};
 pub use types::{
     CustomTemplate, Deployment, EnvVar, MachineSpec, OutputParameter, RANDOM_TAG, Runner,
     SecretRef, Sidecar, TemplateConfig, TemplateContainer, TemplateOutputs, Volume, VolumeMount,
@@ -97,6 +100,10 @@ pub struct Config {
     /// (for example `https://argo.example.com/workflows/{namespace}/{name}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_link: Option<String>,
+    /// Addition: when the pipeline runs by itself (`compile --cron` and `schedule` without
+    /// `--cron` read it; their flags win).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
     /// Addition: how nodes become tasks (`none`, `namespace`, `memory`, `tags`, `chains`); the
     /// planner's option wins over it.
     #[serde(default, skip_serializing_if = "is_default")]
@@ -208,6 +215,10 @@ impl Config {
     fn validate(&self) -> Result<(), ConfigError> {
         self.machine_type(self.default_machine_type.as_str())?;
         check::values(self)?;
+        ladder::check(self)?;
+        if let Some(schedule) = &self.schedule {
+            crate::schedule::check(schedule).map_err(|source| ConfigError::Schedule { source })?;
+        }
         let mut seen = std::collections::BTreeSet::new();
         for t in &self.template.templates {
             if !seen.insert(t.name.as_str()) {

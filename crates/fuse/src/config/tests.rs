@@ -12,7 +12,7 @@ pub(crate) fn full() -> Value {
         },
         "runner": {"use_memory_datasets": true},
         "machine_types": {
-            "default": {"mem": 16, "cpu": 4, "num_gpu": 0},
+            "default": {"mem": 16, "cpu": 4, "num_gpu": 0, "on_oom": "gpu"},
             "gpu": {
                 "mem": 64, "cpu": 16, "num_gpu": 1, "emph_storage": 100,
                 "node_selector": {"cloud.google.com/gke-accelerator": "nvidia-l4"},
@@ -58,7 +58,9 @@ pub(crate) fn full() -> Value {
         "labels": {"team": "ml"},
         "annotations": {"owner": "me"},
         "ui_link": "https://argo.example/workflows/{namespace}/{name}",
-        "grouping": "namespace"
+        "grouping": "namespace",
+        "schedule": {"cron": "0 2 * * *", "timezone": "Europe/Paris",
+                     "concurrency_policy": "Replace", "starting_deadline": 300}
     })
 }
 
@@ -413,4 +415,75 @@ fn values_the_api_server_refuses_name_their_field_and_the_nearest_valid_form() {
 fn an_echoed_value_is_cut() {
     let err = Config::from_value(full_with("/namespace", json!("X".repeat(10_000)))).unwrap_err();
     assert!(err.to_string().len() < 800, "{}", err.to_string().len());
+}
+
+fn with_machine_types(types: Value) -> Result<Config, ConfigError> {
+    let mut v = minimal();
+    v["machine_types"] = types;
+    Config::from_value(v)
+}
+
+#[test]
+fn on_oom_ladders_are_checked() {
+    let err = |types: Value| with_machine_types(types).unwrap_err().to_string();
+    assert_eq!(
+        err(
+            json!({"default": {"mem": 16, "cpu": 4, "num_gpu": 0, "on_oom": "highmme"},
+                   "highmem": {"mem": 64, "cpu": 4, "num_gpu": 0}})
+        ),
+        "unknown machine type `highmme` at `machine_types.default.on_oom`; nearest defined: \
+         `highmem`, `default`"
+    );
+    assert_eq!(
+        err(
+            json!({"default": {"mem": 16, "cpu": 4, "num_gpu": 0, "on_oom": "big"},
+                   "big": {"mem": 64, "cpu": 4, "num_gpu": 0, "on_oom": "huge"},
+                   "huge": {"mem": 128, "cpu": 4, "num_gpu": 0, "on_oom": "big"}})
+        ),
+        "the `on_oom` of machine_types make a cycle: `big` -> `huge` -> `big`; a memory ladder \
+         must end at a machine type without `on_oom`"
+    );
+    assert_eq!(
+        err(json!({"default": {"mem": 16, "cpu": 4, "num_gpu": 0, "on_oom": "default"}})),
+        "the `on_oom` of machine_types make a cycle: `default` -> `default`; a memory ladder \
+         must end at a machine type without `on_oom`"
+    );
+    assert_eq!(
+        err(
+            json!({"default": {"mem": 16, "cpu": 4, "num_gpu": 0, "on_oom": "small"},
+                   "small": {"mem": 8, "cpu": 8, "num_gpu": 0}})
+        ),
+        "`machine_types.default.on_oom` is `small`, which has 8 GiB of memory, not more than \
+         the 16 GiB of `default`"
+    );
+    let config = with_machine_types(json!({
+        "default": {"mem": 16, "cpu": 4, "num_gpu": 0, "on_oom": "big"},
+        "big": {"mem": 64, "cpu": 4, "num_gpu": 0, "on_oom": "huge"},
+        "huge": {"mem": 128, "cpu": 4, "num_gpu": 0}
+    }))
+    .unwrap();
+    let names: Vec<&str> = config
+        .ladder("default")
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(names, ["default", "big", "huge"]);
+    assert!(config.ladder("nope").is_empty());
+}
+
+#[test]
+fn schedule_is_checked_when_read() {
+    let mut v = minimal();
+    v["schedule"] = json!({"cron": "0 2 * * *", "timezone": "Mars/Base"});
+    let err = Config::from_value(v).unwrap_err();
+    assert_eq!(err.to_string(), "invalid `schedule` in argo.yml");
+    let cause = std::error::Error::source(&err).unwrap().to_string();
+    assert!(cause.contains("unknown time zone `Mars/Base`"), "{cause}");
+    let mut v = minimal();
+    v["schedule"] = json!({"cron": "@daily", "concurrency_policy": "Sometimes"});
+    assert!(Config::from_value(v).is_err());
+    let mut v = minimal();
+    v["schedule"] = json!({"cron": "@daily"});
+    let s = Config::from_value(v).unwrap().schedule.unwrap();
+    assert_eq!((s.cron.as_str(), s.concurrency_policy), ("@daily", None));
 }

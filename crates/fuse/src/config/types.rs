@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::extra::{ImagePullPolicy, Toleration};
-use super::ident::{TemplateName, builtin_template};
+use super::ident::{MachineTypeName, TemplateName, builtin_template};
 use super::int::lenient_u32;
 
 /// The literal image tag that asks for a random tag (the `${ka.random:}` resolver of 0.1.41).
@@ -103,6 +103,11 @@ pub struct MachineSpec {
     /// Addition: a Kubernetes `Affinity` object, written as in a pod spec (camelCase keys).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affinity: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Addition: the machine type a task of this one is retried on when its pod is killed for
+    /// memory (`OOMKilled`). A chain of them is a ladder, climbed one rung per OOM kill (see
+    /// [`Config::ladder`](crate::Config::ladder)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_oom: Option<MachineTypeName>,
 }
 
 fn default_emph_storage() -> u32 {

@@ -84,6 +84,49 @@ pub enum ConfigError {
         /// The nearest value that satisfies the rule, when there is one.
         nearest: Option<String>,
     },
+    /// An `on_oom` that names no machine type.
+    #[error(
+        "unknown machine type `{name}` at `machine_types.{machine_type}.on_oom`; nearest defined: {}",
+        suggest::list(nearest)
+    )]
+    OnOomUnknown {
+        /// The machine type whose `on_oom` it is.
+        machine_type: String,
+        /// The name used.
+        name: String,
+        /// The closest names in `machine_types`.
+        nearest: Vec<String>,
+    },
+    /// `on_oom` chains that come back to a machine type.
+    #[error(
+        "the `on_oom` of machine_types make a cycle: {}; a memory ladder must end at a machine type without `on_oom`",
+        cycle.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" -> ")
+    )]
+    OnOomCycle {
+        /// The machine types of the cycle, the first one again at the end.
+        cycle: Vec<String>,
+    },
+    /// An `on_oom` whose machine type has no more memory.
+    #[error(
+        "`machine_types.{machine_type}.on_oom` is `{name}`, which has {next_mem} GiB of memory, not more than the {mem} GiB of `{machine_type}`"
+    )]
+    OnOomNotBigger {
+        /// The machine type whose `on_oom` it is.
+        machine_type: String,
+        /// Its memory, GiB.
+        mem: u32,
+        /// The machine type named.
+        name: String,
+        /// That one's memory, GiB.
+        next_mem: u32,
+    },
+    /// `schedule` has a cron expression or a time zone Argo would refuse.
+    #[error("invalid `schedule` in argo.yml")]
+    Schedule {
+        /// What is wrong.
+        #[source]
+        source: crate::error::ScheduleError,
+    },
     /// An environment variable with both or neither of `value` and `secret_ref`.
     #[error(
         "environment variable `{name}` at `{path}` needs exactly one of `value` and `secret_ref`"

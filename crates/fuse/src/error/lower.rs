@@ -1,6 +1,6 @@
 //! Errors of lowering.
 
-fn findings_text(findings: &[argo_model::lint::Finding]) -> String {
+pub(super) fn findings_text(findings: &[argo_model::lint::Finding]) -> String {
     let shown: Vec<String> = findings.iter().take(5).map(ToString::to_string).collect();
     let more = findings.len().saturating_sub(5);
     let more = if more > 0 {
@@ -30,6 +30,16 @@ pub enum LowerError {
         /// What does not fit.
         #[source]
         source: serde_json::Error,
+    },
+    /// A retry policy that cannot be combined with memory escalation.
+    #[error(
+        "the tasks on machine type `{machine_type}` escalate on OOM kills (`on_oom`), which cannot be combined with retry policy {policy}: Argo recognises transient errors in its controller, not in a retry expression; use OnError, or Always with an `expression`"
+    )]
+    OomRetryPolicy {
+        /// The machine type with `on_oom`.
+        machine_type: String,
+        /// The task's retry policy.
+        policy: &'static str,
     },
     /// A Kubernetes object could not be built from the configuration.
     #[error("cannot build the {what} of the manifest")]

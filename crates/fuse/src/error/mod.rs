@@ -4,10 +4,12 @@
 mod config;
 mod lower;
 mod plan;
+mod schedule;
 
 pub use config::{ConfigError, InvalidArgoName};
 pub use lower::LowerError;
 pub use plan::{PlanError, TaskCycleStep, UnknownGroupBy};
+pub use schedule::ScheduleError;
 
 use crate::suggest;
 

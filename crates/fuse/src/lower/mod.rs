@@ -6,7 +6,8 @@
 //!   any; dependencies come from the plan, and root tasks depend on the init tasks;
 //! - one container template per distinct (template, machine type, retry strategy) used, with
 //!   resources (requests = limits), the scratch ephemeral volume, node selector, tolerations
-//!   (GPU) and affinity on the template, never a `podSpecPatch` on a task;
+//!   (GPU) and affinity on the template, never a `podSpecPatch` on a task (a template of a
+//!   machine type with `on_oom` escalates on OOM kills with a `podSpecPatch`: [`escalate`]);
 //! - `pipeline`, `environment` (and `params`) are workflow parameters, and `reused_versions`
 //!   (empty; a memoized resubmit sets it, see [`crate::versions`]); every worker template
 //!   declares the inputs `pipeline`, `environment`, `kedro_nodes`, `memory_datasets` (defaults
@@ -22,6 +23,7 @@
 //! [`lower`] checks its result with `argo_model::lint` (strict) and the JSON Schema, and fails
 //! rather than return a manifest with findings.
 
+pub mod escalate;
 mod kedro_run;
 mod safe;
 mod template;

@@ -12,8 +12,8 @@ use serde_json::json;
 
 use super::{ENTRYPOINT, MEMORY_DATASETS_ENV};
 use crate::config::{
-    Config, CustomTemplate, EnvVar, MachineSpec, PodGc, RetryStrategy, TemplateName, Toleration,
-    TtlStrategy,
+    Backoff, Config, CustomTemplate, EnvVar, MachineSpec, PodGc, RetryStrategy, TemplateName,
+    Toleration, TtlStrategy,
 };
 use crate::error::LowerError;
 use crate::names::{self, Item};
@@ -98,7 +98,7 @@ pub(super) fn templates(
     }
     for ((_, t), name) in keys.iter().zip(worker_names) {
         let machine = &config.machine_types[t.machine_type.as_str()];
-        out.push(worker(
+        let mut template = worker(
             name.as_str(),
             &t.template,
             t.machine_type.as_str(),
@@ -109,7 +109,13 @@ pub(super) fn templates(
             has_params,
             &outputs,
             super::pipeline_option(&plan.kedro_version),
-        )?);
+        )?;
+        super::escalate::apply(
+            &mut template,
+            &config.ladder(t.machine_type.as_str()),
+            t.retry.as_ref(),
+        )?;
+        out.push(template);
     }
     Ok(TemplateSet {
         templates: out,
@@ -236,16 +242,21 @@ pub(super) fn retry(r: &RetryStrategy) -> argo_model::RetryStrategy {
     argo_model::RetryStrategy {
         limit: Some(IntOrString::Int(i32::try_from(r.limit).unwrap_or(i32::MAX))),
         retry_policy: r.retry_policy.map(|p| p.as_str().to_owned()),
-        backoff: r.backoff.as_ref().map(|b| argo_model::Backoff {
-            duration: Some(b.duration.clone()),
-            factor: b
-                .factor
-                .map(|f| IntOrString::Int(i32::try_from(f).unwrap_or(i32::MAX))),
-            max_duration: b.max_duration.clone(),
-            ..argo_model::Backoff::default()
-        }),
+        backoff: r.backoff.as_ref().map(backoff),
         expression: r.expression.clone(),
         ..argo_model::RetryStrategy::default()
+    }
+}
+
+/// Argo's `backoff` of argo.yml's.
+pub(super) fn backoff(b: &Backoff) -> argo_model::Backoff {
+    argo_model::Backoff {
+        duration: Some(b.duration.clone()),
+        factor: b
+            .factor
+            .map(|f| IntOrString::Int(i32::try_from(f).unwrap_or(i32::MAX))),
+        max_duration: b.max_duration.clone(),
+        ..argo_model::Backoff::default()
     }
 }
 
@@ -304,7 +315,7 @@ fn secret_volumes(custom: &CustomTemplate) -> Result<Vec<core::Volume>, LowerErr
 }
 
 /// Tolerations (the GPU one first for GPU machine types) and affinity of a machine type.
-fn scheduling(
+pub(super) fn scheduling(
     machine_name: &str,
     machine: &MachineSpec,
 ) -> Result<(Vec<core::Toleration>, Option<core::Affinity>), LowerError> {

@@ -113,6 +113,7 @@ pub(super) fn assemble(
                 },
                 memory_datasets: std::mem::take(&mut mem[t]),
                 depends: depends[t].iter().map(|&d| task_names[d].clone()).collect(),
+                on_oom: super::Rung::above(config, &first.machine_type),
             }
         })
         .collect();

@@ -132,6 +132,43 @@ pub struct Resources {
     pub ephemeral_gib: u32,
 }
 
+impl Resources {
+    /// The resources of a machine type.
+    pub fn of(spec: &crate::config::MachineSpec) -> Self {
+        Self {
+            mem_gib: spec.mem,
+            cpu: spec.cpu,
+            gpu: spec.num_gpu,
+            ephemeral_gib: spec.emph_storage,
+        }
+    }
+}
+
+/// A rung of a task's memory ladder: the machine type it is retried on after an OOM kill.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rung {
+    /// The machine type.
+    pub machine_type: MachineTypeName,
+    /// Its resources.
+    pub resources: Resources,
+}
+
+impl Rung {
+    /// The rungs of the memory ladder above machine type `name` (see
+    /// [`Config::ladder`](crate::Config::ladder)).
+    pub fn above(config: &crate::Config, name: &MachineTypeName) -> Vec<Self> {
+        config
+            .ladder(name.as_str())
+            .into_iter()
+            .skip(1)
+            .map(|(name, spec)| Self {
+                machine_type: name.clone(),
+                resources: Resources::of(spec),
+            })
+            .collect()
+    }
+}
+
 /// One Argo task of the plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -157,6 +194,10 @@ pub struct Task {
     pub depends: Vec<ArgoName>,
     /// Retry strategy (an override of a group or node, else the default).
     pub retry: Option<RetryStrategy>,
+    /// The memory ladder above the task's machine type (`on_oom`), lowest first: Argo retries
+    /// the task on the next rung each time its pod is killed for memory. Empty without `on_oom`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub on_oom: Vec<Rung>,
 }
 
 impl Task {

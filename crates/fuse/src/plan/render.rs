@@ -100,6 +100,20 @@ impl Plan {
             );
             let nodes: Vec<&str> = t.nodes.iter().map(kedro_graph::NodeName::as_str).collect();
             let _ = writeln!(s, "  nodes: {}", nodes.join(", "));
+            if !t.on_oom.is_empty() {
+                let rungs: Vec<String> = t
+                    .on_oom
+                    .iter()
+                    .map(|r| {
+                        let x = &r.resources;
+                        format!(
+                            "`{}` ({} GiB, {} cpu, {} gpu)",
+                            r.machine_type, x.mem_gib, x.cpu, x.gpu
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(s, "  on OOM: retried on {}", rungs.join(", then "));
+            }
             if !t.memory_datasets.is_empty() {
                 let m: Vec<&str> = t
                     .memory_datasets

@@ -3,6 +3,7 @@
 
 mod examples;
 mod fuzz;
+mod oom_local;
 mod props;
 mod scale;
 

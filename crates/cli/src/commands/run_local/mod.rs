@@ -57,6 +57,9 @@ pub(crate) fn run(global: &GlobalArgs, args: &RunLocalArgs) -> Result<(), CliErr
             "run-local: versioned datasets save under version {version}"
         ));
     }
+    if let Some(note) = escalation_note(&compiled.plan) {
+        output::status(&note);
+    }
     execute(&plan, &loaded.root, &run_dir)
 }
 
@@ -67,6 +70,32 @@ fn run_version(plan: &argo_local::Plan) -> Option<String> {
         created,
         plan.global("workflow.uid").unwrap_or_default(),
     ))
+}
+
+/// What `run-local` says of memory ladders (`on_oom`): they climb on the cluster only.
+fn escalation_note(plan: &argo_fuse::Plan) -> Option<String> {
+    let mut ladders: Vec<String> = plan
+        .tasks
+        .iter()
+        .filter(|t| !t.on_oom.is_empty())
+        .map(|t| {
+            std::iter::once(t.machine_type.as_str())
+                .chain(t.on_oom.iter().map(|r| r.machine_type.as_str()))
+                .collect::<Vec<_>>()
+                .join(" -> ")
+        })
+        .collect();
+    let tasks = ladders.len();
+    ladders.sort();
+    ladders.dedup();
+    (tasks > 0).then(|| {
+        format!(
+            "note: {tasks} task(s) escalate on OOM kills ({}): that happens on the cluster; here \
+             each runs as its first machine type (the podSpecPatch of each attempt is shown, not \
+             applied)",
+            ladders.join("; ")
+        )
+    })
 }
 
 /// Options both forms share: jobs, secrets, strictness, `TRANSIENT_ERROR_PATTERN`.
@@ -202,4 +231,51 @@ fn execute(plan: &argo_local::Plan, root: &Path, run_dir: &Path) -> Result<(), C
             failed.join("; ")
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(machine_types: &str) -> argo_fuse::Plan {
+        let ir = format!(
+            r#"{{"format": "argo-kedro-ir", "version": 1,
+              "project": {{"name": "Demo", "package_name": "demo", "kedro_version": "1.0.0",
+                          "argo_kedro_version": "0.1.0", "env": "base"}},
+              "pipelines": [{{"name": "__default__", "groups": [], "nodes": [
+                {{"name": "a", "namespace": null, "func": "m.a", "inputs": ["raw"], "outputs": ["x"],
+                 "tags": [], "machine_type": null, "template": null, "group": null}},
+                {{"name": "b", "namespace": null, "func": "m.b", "inputs": ["x"], "outputs": ["y"],
+                 "tags": [], "machine_type": null, "template": null, "group": null}}]}}],
+              "datasets": [
+                {{"name": "raw", "kind": "dataset", "declared": true, "type": "t", "pattern": null, "memory": false}},
+                {{"name": "x", "kind": "dataset", "declared": true, "type": "t", "pattern": null, "memory": false}},
+                {{"name": "y", "kind": "dataset", "declared": true, "type": "t", "pattern": null, "memory": false}}],
+              "parameters": [],
+              "config": {{"namespace": "ns", "deployment": {{"image": "img"}},
+                         "machine_types": {machine_types}, "default_machine_type": "default"}}}}"#
+        );
+        let project = kedro_graph::Project::from_json(&ir).unwrap();
+        argo_fuse::compile(&project, &argo_fuse::CompileOptions::default())
+            .unwrap()
+            .plan
+    }
+
+    #[test]
+    fn run_local_says_that_memory_ladders_climb_on_the_cluster_only() {
+        let with = plan(
+            r#"{"default": {"mem": 4, "cpu": 1, "num_gpu": 0, "on_oom": "big"},
+                "big": {"mem": 16, "cpu": 1, "num_gpu": 0}}"#,
+        );
+        assert_eq!(
+            escalation_note(&with).as_deref(),
+            Some(
+                "note: 2 task(s) escalate on OOM kills (default -> big): that happens on the \
+                 cluster; here each runs as its first machine type (the podSpecPatch of each \
+                 attempt is shown, not applied)"
+            )
+        );
+        let without = plan(r#"{"default": {"mem": 4, "cpu": 1, "num_gpu": 0}}"#);
+        assert_eq!(escalation_note(&without), None);
+    }
 }
