@@ -275,23 +275,19 @@ impl Values<'_> {
                 .is_some_and(|i| i.parameters.iter().any(|x| x.name == p))
                 .then(|| tags::placeholder(key));
         }
-        if let Some(a) = key
-            .strip_prefix("inputs.artifacts.")
-            .and_then(|a| a.strip_suffix(".path"))
-        {
-            return inputs
-                .and_then(|i| i.artifacts.iter().find(|x| x.name == a))
-                .and_then(|x| x.path.clone())
-                .filter(|p| !p.is_empty());
-        }
-        if let Some(a) = key
-            .strip_prefix("outputs.artifacts.")
-            .and_then(|a| a.strip_suffix(".path"))
-        {
-            return outputs
-                .and_then(|o| o.artifacts.iter().find(|x| x.name == a))
-                .and_then(|x| x.path.clone())
-                .filter(|p| !p.is_empty());
+        for (prefix, artifacts) in [
+            ("inputs.artifacts.", inputs.map(|i| &i.artifacts)),
+            ("outputs.artifacts.", outputs.map(|o| &o.artifacts)),
+        ] {
+            if let Some(a) = key
+                .strip_prefix(prefix)
+                .and_then(|a| a.strip_suffix(".path"))
+            {
+                return artifacts
+                    .and_then(|list| list.iter().find(|x| x.name == a))
+                    .and_then(|x| x.path.clone())
+                    .filter(|p| !p.is_empty());
+            }
         }
         if let Some(p) = key
             .strip_prefix("outputs.parameters.")
