@@ -55,6 +55,7 @@ pub mod parse;
 #[cfg(feature = "schema")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod schema;
+mod serde_forward;
 mod types;
 pub mod yaml;
 
