@@ -50,6 +50,7 @@ struct ReadmeDoctests;
 pub mod cron;
 mod document;
 mod error;
+pub mod label;
 pub mod lint;
 pub mod parse;
 #[cfg(feature = "schema")]
