@@ -121,16 +121,7 @@ fn label(
 /// `dnsFriendly`: characters outside `[-_.a-zA-Z0-9]` become `-`, the last 63 bytes are kept,
 /// and leading and trailing non-alphanumerics are cut.
 fn dns_friendly(s: &str) -> String {
-    let replaced: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let replaced = argo_model::label::replace_invalid_chars(s);
     // All ASCII now, so any byte offset is a char boundary.
     let tail = &replaced[replaced.len().saturating_sub(63)..];
     tail.trim_matches(|c: char| !c.is_ascii_alphanumeric())

@@ -50,11 +50,13 @@ struct ReadmeDoctests;
 pub mod cron;
 mod document;
 mod error;
+pub mod label;
 pub mod lint;
 pub mod parse;
 #[cfg(feature = "schema")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod schema;
+mod serde_forward;
 mod types;
 pub mod yaml;
 

@@ -10,19 +10,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use super::{Finding, Rule, names};
 use crate::{JsonPath, WorkflowSpec};
 
-/// `(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?`: the characters of a label value or key name.
-fn is_label_chars(s: &str) -> bool {
-    let ends_ok = |c: Option<char>| c.is_none_or(|c| c.is_ascii_alphanumeric());
-    ends_ok(s.chars().next())
-        && ends_ok(s.chars().last())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
-/// A label value: at most 63 characters, empty or alphanumeric at both ends.
-pub(crate) fn is_label_value(v: &str) -> bool {
-    v.len() <= 63 && is_label_chars(v)
-}
+pub(crate) use crate::label::is_value as is_label_value;
 
 /// A Kubernetes qualified name: an optional DNS-1123 subdomain prefix (at most 253 characters)
 /// and '/', then a name of 1 to 63 characters. Annotation keys are checked lowercased, as
@@ -39,7 +27,7 @@ pub(crate) fn is_qualified_name(key: &str, fold_case: bool) -> bool {
             names::is_dns1123_subdomain(p)
         }
     });
-    prefix_ok && !name.is_empty() && name.len() <= 63 && is_label_chars(name)
+    prefix_ok && !name.is_empty() && is_label_value(name)
 }
 
 fn dynamic(s: &str) -> bool {

@@ -374,22 +374,27 @@ pub fn lint_with(
 /// Lints a [`Workflow`] by reference: the same findings as [`lint`] of
 /// `Document::from(workflow.clone())`, without the clone.
 pub fn lint_workflow(workflow: &Workflow, options: &LintOptions) -> Vec<Finding> {
+    lint_workflow_as(workflow, options, check::Kind::Workflow)
+}
+
+/// [`lint_workflow`] under the rules of `kind` (a workflow linted, or one submitted).
+fn lint_workflow_as(workflow: &Workflow, options: &LintOptions, kind: check::Kind) -> Vec<Finding> {
     #[cfg(feature = "schema")]
     if options.schema {
         let mut out = match serde_json::to_value(workflow) {
             Ok(value) => crate::schema::validate(&value),
             Err(source) => vec![encode_failure(&crate::Error::Encode { source })],
         };
-        out.extend(lint_workflow(workflow, &options.clone().schema(false)));
+        out.extend(lint_workflow_as(
+            workflow,
+            &options.clone().schema(false),
+            kind,
+        ));
         return out;
     }
     lint_parts(
         &workflow.metadata,
-        Some((
-            &workflow.spec,
-            &JsonPath::root().key("spec"),
-            check::Kind::Workflow,
-        )),
+        Some((&workflow.spec, &JsonPath::root().key("spec"), kind)),
         &TemplateSet::default(),
         options.strict.then(|| workflow.unknown_fields()),
     )

@@ -3,8 +3,8 @@
 //! parameter with an `enum` a value from it (`validateArgumentsValues` with `allowEmptyValues`
 //! false; the arguments of a referenced `WorkflowTemplate` merged first, as upstream).
 
-use super::{Finding, LintOptions, TemplateSet, check, lint_parts};
-use crate::{JsonPath, Workflow};
+use super::{Finding, LintOptions, check};
+use crate::Workflow;
 
 /// Lints a workflow about to be created as Argo validates a submission: the rules of
 /// [`super::lint_workflow`] (and the schema, with `LintOptions::schema`), with workflow
@@ -24,25 +24,5 @@ use crate::{JsonPath, Workflow};
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 pub fn lint_submit(workflow: &Workflow, options: &LintOptions) -> Vec<Finding> {
-    #[cfg(feature = "schema")]
-    if options.schema {
-        let mut out = match serde_json::to_value(workflow) {
-            Ok(value) => crate::schema::validate(&value),
-            Err(source) => vec![super::encode_failure(&crate::Error::Encode { source })],
-        };
-        out.extend(lint_submit(workflow, &options.clone().schema(false)));
-        return out;
-    }
-    lint_parts(
-        &workflow.metadata,
-        Some((
-            &workflow.spec,
-            &JsonPath::root().key("spec"),
-            check::Kind::SubmittedWorkflow,
-        )),
-        &TemplateSet::default(),
-        options
-            .strict
-            .then(|| super::UnknownFields::unknown_fields(workflow)),
-    )
+    super::lint_workflow_as(workflow, options, check::Kind::SubmittedWorkflow)
 }

@@ -37,6 +37,17 @@ impl Serializer {
         open
     }
 
+    /// Writes a float in ryu's shortest form for its own type (`v`; `wide` is the same value).
+    fn float(&mut self, v: impl ryu::Float, wide: f64) {
+        let mut buffer = ryu::Buffer::new();
+        let short = if wide.is_finite() {
+            buffer.format_finite(v)
+        } else {
+            ""
+        };
+        self.emitter.plain(&format_float(wide, short));
+    }
+
     fn seq(&mut self, variant: Option<Open>) -> Seq<'_> {
         let open = self.emitter.open();
         Seq {
@@ -106,24 +117,12 @@ impl<'a> ser::Serializer for &'a mut Serializer {
     );
 
     fn serialize_f32(self, v: f32) -> Result {
-        let mut buffer = ryu::Buffer::new();
-        let short = if v.is_finite() {
-            buffer.format_finite(v)
-        } else {
-            ""
-        };
-        self.emitter.plain(&format_float(f64::from(v), short));
+        self.float(v, f64::from(v));
         Ok(())
     }
 
     fn serialize_f64(self, v: f64) -> Result {
-        let mut buffer = ryu::Buffer::new();
-        let short = if v.is_finite() {
-            buffer.format_finite(v)
-        } else {
-            ""
-        };
-        self.emitter.plain(&format_float(v, short));
+        self.float(v, v);
         Ok(())
     }
 
@@ -236,61 +235,7 @@ impl Seq<'_> {
     }
 }
 
-impl ser::SerializeSeq for Seq<'_> {
-    type Ok = ();
-    type Error = WriteYamlError;
-
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-
-    fn end(self) -> Result {
-        self.finish();
-        Ok(())
-    }
-}
-
-impl ser::SerializeTuple for Seq<'_> {
-    type Ok = ();
-    type Error = WriteYamlError;
-
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-
-    fn end(self) -> Result {
-        self.finish();
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Seq<'_> {
-    type Ok = ();
-    type Error = WriteYamlError;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-
-    fn end(self) -> Result {
-        self.finish();
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for Seq<'_> {
-    type Ok = ();
-    type Error = WriteYamlError;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-
-    fn end(self) -> Result {
-        self.finish();
-        Ok(())
-    }
-}
+crate::serde_forward::seq_traits!(Seq<'_>, WriteYamlError, finish);
 
 impl Map<'_> {
     fn field<T: ?Sized + Serialize>(&mut self, key: &str, value: &T) -> Result {
@@ -329,30 +274,4 @@ impl ser::SerializeMap for Map<'_> {
     }
 }
 
-impl ser::SerializeStruct for Map<'_> {
-    type Ok = ();
-    type Error = WriteYamlError;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result {
-        self.field(key, value)
-    }
-
-    fn end(self) -> Result {
-        self.finish();
-        Ok(())
-    }
-}
-
-impl ser::SerializeStructVariant for Map<'_> {
-    type Ok = ();
-    type Error = WriteYamlError;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result {
-        self.field(key, value)
-    }
-
-    fn end(self) -> Result {
-        self.finish();
-        Ok(())
-    }
-}
+crate::serde_forward::struct_traits!(Map<'_>, WriteYamlError);

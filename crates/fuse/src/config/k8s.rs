@@ -5,6 +5,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+use argo_model::label;
 use regex::Regex;
 
 /// A rule a value of `argo.yml` must satisfy.
@@ -112,21 +113,12 @@ fn is_subdomain(s: &str) -> bool {
     s.len() <= 253 && s.split('.').all(|part| !part.is_empty() && is_label(part))
 }
 
-/// `(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?` of at most 63 characters.
-fn is_label_value(s: &str) -> bool {
-    s.len() <= 63
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        && s.bytes().next().is_none_or(|b| b.is_ascii_alphanumeric())
-        && s.bytes().last().is_none_or(|b| b.is_ascii_alphanumeric())
-}
-
 fn is_qualified_name(s: &str) -> bool {
     let (prefix, name) = match s.split_once('/') {
         Some((prefix, name)) => (Some(prefix), name),
         None => (None, s),
     };
-    prefix.is_none_or(is_subdomain) && !name.is_empty() && is_label_value(name)
+    prefix.is_none_or(is_subdomain) && !name.is_empty() && label::is_value(name)
 }
 
 impl ValueRule {
@@ -159,7 +151,7 @@ impl ValueRule {
                     && value != ".."
             }
             Self::QualifiedName => is_qualified_name(value),
-            Self::LabelValue => is_label_value(value),
+            Self::LabelValue => label::is_value(value),
             Self::ImageName => {
                 value.len() <= NAME_MAX && matches(&IMAGE_NAME, image_name_pattern, value)
             }

@@ -463,17 +463,7 @@ pub fn label_value(s: &str) -> String {
 /// `s` with every character outside `[A-Za-z0-9._-]` replaced by `-`, and no character
 /// outside `[A-Za-z0-9]` at either end.
 fn label_chars(s: &str) -> String {
-    let mapped: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    mapped
+    argo_model::label::replace_invalid_chars(s)
         .trim_matches(|c: char| !c.is_ascii_alphanumeric())
         .to_owned()
 }

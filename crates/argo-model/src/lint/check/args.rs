@@ -4,7 +4,7 @@
 use super::artifacts::has_location_or_key;
 use super::{Anchor, Ctx, Rule};
 use crate::lint::names;
-use crate::{AnyString, Arguments, JsonPath};
+use crate::{AnyString, Arguments, Artifact, JsonPath, Parameter};
 
 /// Checks the arguments at `at` (of the anchored template), named `prefix` in messages
 /// (`spec.arguments.`, `templates.T.steps[0].S.arguments.`); `allow_empty`: parameters may
@@ -18,27 +18,14 @@ pub(crate) fn validate(
     allow_empty: bool,
 ) {
     let Some(args) = args else { return };
-    let parameter_names = args.parameters.iter().map(|p| p.name.as_str());
-    let artifact_names = args.artifacts.iter().map(|a| a.name.as_str());
-    for (key, list) in [
-        (
-            "parameters",
-            names::field_names(parameter_names, names::NameKind::ParamOrArtifact),
-        ),
-        (
-            "artifacts",
-            names::field_names(artifact_names, names::NameKind::ParamOrArtifact),
-        ),
-    ] {
-        for (i, rule, msg) in list {
-            ctx.error(
-                anchor,
-                |p| at(p).key(key).index(i).key("name"),
-                rule,
-                format!("{}{key}{msg}", prefix()),
-            );
-        }
-    }
+    field_names(
+        ctx,
+        anchor,
+        at,
+        &|key, tail| format!("{}{key}{tail}", prefix()),
+        &args.parameters,
+        &args.artifacts,
+    );
     for (i, p) in args.parameters.iter().enumerate() {
         let pp = |a: &JsonPath| at(a).key("parameters").index(i);
         let name = &p.name;
@@ -105,6 +92,39 @@ pub(crate) fn validate(
                 format!(
                     "{prefix}{name} shouldn't have both `from` and `fromExpression` in Artifact"
                 ),
+            );
+        }
+    }
+}
+
+/// `validateWorkflowFieldNames` over the parameters, then the artifacts, of arguments, inputs
+/// or outputs at `at` (of the anchored template); `message(key, tail)` words a finding, `key`
+/// being `parameters` or `artifacts` and `tail` the name's fault (`[2].name 'x' is not unique`).
+pub(crate) fn field_names(
+    ctx: &mut Ctx<'_>,
+    anchor: &Anchor,
+    at: &dyn Fn(&JsonPath) -> JsonPath,
+    message: &dyn Fn(&str, &str) -> String,
+    parameters: &[Parameter],
+    artifacts: &[Artifact],
+) {
+    let kind = names::NameKind::ParamOrArtifact;
+    for (key, found) in [
+        (
+            "parameters",
+            names::field_names(parameters.iter().map(|p| p.name.as_str()), kind),
+        ),
+        (
+            "artifacts",
+            names::field_names(artifacts.iter().map(|a| a.name.as_str()), kind),
+        ),
+    ] {
+        for (i, rule, tail) in found {
+            ctx.error(
+                anchor,
+                |p| at(p).key(key).index(i).key("name"),
+                rule,
+                message(key, &tail),
             );
         }
     }

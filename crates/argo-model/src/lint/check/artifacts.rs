@@ -2,8 +2,8 @@
 //! `ArtifactLocation.HasLocationOrKey` and `Artifact.CleanPath` (`workflow_types.go`).
 
 use crate::{
-    ArtifactLocation, ArtifactoryArtifact, AzureArtifact, GcsArtifact, GitArtifact, HdfsArtifact,
-    HttpArtifact, OssArtifact, PluginArtifact, RawArtifact, S3Artifact,
+    Artifact, ArtifactLocation, ArtifactoryArtifact, AzureArtifact, GcsArtifact, GitArtifact,
+    HdfsArtifact, HttpArtifact, OssArtifact, PluginArtifact, RawArtifact, S3Artifact,
 };
 
 /// The location fields shared by `Artifact` and `ArtifactLocation`.
@@ -41,7 +41,7 @@ macro_rules! location_of {
     };
 }
 
-location_of!(crate::Artifact);
+location_of!(Artifact);
 location_of!(ArtifactLocation);
 
 fn set(s: Option<&String>) -> bool {
@@ -150,6 +150,21 @@ pub(crate) fn clean_path_error(name: &str, path: Option<&str>) -> Option<String>
         ));
     }
     None
+}
+
+/// The path rule `validateInputs` and `validateOutputs` share for artifact `a` of template
+/// `tmpl`'s `side` (`inputs` or `outputs`): in a leaf template it needs a clean path
+/// (`CleanPath`); in another it has none.
+pub(crate) fn path_error(tmpl: &str, side: &str, a: &Artifact, leaf: bool) -> Option<String> {
+    let art = &a.name;
+    if leaf {
+        clean_path_error(art, a.path.as_deref())
+            .map(|msg| format!("error in templates.{tmpl}.{side}.artifacts.{art}: {msg}"))
+    } else {
+        a.path.as_deref().is_some_and(|p| !p.is_empty()).then(|| {
+            format!("templates.{tmpl}.{side}.artifacts.{art}.path only valid in container/script templates")
+        })
+    }
 }
 
 /// Go's `filepath.Clean` (Unix): the shortest lexically equal path.

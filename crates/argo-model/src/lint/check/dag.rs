@@ -18,7 +18,7 @@ use super::{Anchor, Base, Ctx, FxHashMap, Rule, args, resolve};
 use crate::lint::Finding;
 use crate::lint::names;
 use crate::lint::task_strings::visit_task;
-use crate::{DagTask, Inputs, JsonPath, Template};
+use crate::{DagTask, JsonPath, Template};
 
 /// The tasks of a DAG as its scope holds them.
 struct DagNodes<'a, 'r> {
@@ -154,26 +154,6 @@ pub(crate) fn validate<'a>(
     }
 }
 
-/// The scope of a DAG template with `nodes`, `items` and the inputs of an inline template.
-fn dag_scope<'s>(
-    ctx: &'s Ctx<'_>,
-    tmpl: &'s Template,
-    nodes: &'s dyn Nodes,
-    items: &'s Items,
-    inline: Option<&'s Inputs>,
-) -> Scope<'s> {
-    Scope {
-        tmpl,
-        leaf: false,
-        pod: false,
-        inline,
-        items,
-        nodes: Some(nodes),
-        globals: &ctx.globals,
-        template_validation: ctx.opts.template_validation,
-    }
-}
-
 /// The path of task `i` below its template.
 fn task_path(i: usize) -> impl Fn(&JsonPath) -> JsonPath {
     move |p| p.key("dag").key("tasks").index(i)
@@ -210,7 +190,7 @@ fn resolve_tasks(
         let path = || anchor.at(|p| p.key("dag").key("target"));
         unclosed |= resolve::text(
             target,
-            &dag_scope(ctx, tmpl, &nodes, &empty, None),
+            &Scope::non_leaf(ctx, tmpl, &nodes, &empty, None),
             &values,
             anchor,
             &path,
@@ -244,7 +224,7 @@ fn resolve_tasks(
         }
         nodes.current = Some(i);
         let inline = t.inline.as_deref().and_then(|x| x.inputs.as_ref());
-        let s = dag_scope(ctx, tmpl, &nodes, &items, inline);
+        let s = Scope::non_leaf(ctx, tmpl, &nodes, &items, inline);
         unclosed |= resolve::strings(
             &mut |f| visit_task(t, f),
             &s,
@@ -258,7 +238,7 @@ fn resolve_tasks(
     if let Some(o) = &tmpl.outputs {
         let _ = resolve::all(
             o,
-            &dag_scope(ctx, tmpl, &nodes, &empty, None),
+            &Scope::non_leaf(ctx, tmpl, &nodes, &empty, None),
             &values,
             anchor,
             &|p| p.key("outputs"),

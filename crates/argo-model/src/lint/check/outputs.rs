@@ -1,9 +1,9 @@
 //! `validateOutputs` and `validateOutputParameter` (validate.go), after the outputs' variables
 //! were resolved with the template's scope.
 
-use super::artifacts::clean_path_error;
+use super::artifacts::path_error;
 use super::template::Type;
-use super::{Anchor, Ctx, Rule};
+use super::{Anchor, Ctx, Rule, args};
 use crate::lint::names;
 use crate::{JsonPath, Parameter, Template};
 
@@ -11,34 +11,19 @@ use crate::{JsonPath, Parameter, Template};
 pub(crate) fn validate(ctx: &mut Ctx<'_>, tmpl: &Template, ty: Type, anchor: &Anchor) {
     let Some(o) = &tmpl.outputs else { return };
     let name = &tmpl.name;
-    let params: Vec<&str> = o.parameters.iter().map(|p| p.name.as_str()).collect();
-    let arts: Vec<&str> = o.artifacts.iter().map(|a| a.name.as_str()).collect();
-    for (key, list) in [("parameters", &params), ("artifacts", &arts)] {
-        for (i, rule, msg) in
-            names::field_names(list.iter().copied(), names::NameKind::ParamOrArtifact)
-        {
-            ctx.error(
-                anchor,
-                |p| p.key("outputs").key(key).index(i).key("name"),
-                rule,
-                format!("templates.{name}.outputs.{key} {msg}"),
-            );
-        }
-    }
+    args::field_names(
+        ctx,
+        anchor,
+        &|p| p.key("outputs"),
+        &|key, tail| format!("templates.{name}.outputs.{key} {tail}"),
+        &o.parameters,
+        &o.artifacts,
+    );
     for (i, a) in o.artifacts.iter().enumerate() {
         let at = |p: &JsonPath| p.key("outputs").key("artifacts").index(i);
         let art = &a.name;
-        if ty.leaf() {
-            if let Some(msg) = clean_path_error(art, a.path.as_deref()) {
-                ctx.error(
-                    anchor,
-                    |p| at(p).key("path"),
-                    Rule::ArtifactPath,
-                    format!("error in templates.{name}.outputs.artifacts.{art}: {msg}"),
-                );
-            }
-        } else if a.path.as_deref().is_some_and(|p| !p.is_empty()) {
-            ctx.error(anchor, |p| at(p).key("path"), Rule::ArtifactPath, format!("templates.{name}.outputs.artifacts.{art}.path only valid in container/script templates"));
+        if let Some(msg) = path_error(name, "outputs", a, ty.leaf()) {
+            ctx.error(anchor, |p| at(p).key("path"), Rule::ArtifactPath, msg);
         }
         if let Some(g) = global_name_error(a.global_name.as_deref()) {
             ctx.error(

@@ -80,27 +80,46 @@ pub(crate) fn text(
     unclosed
 }
 
+/// How to fix a reference that does not resolve, by the reference's start (the first that
+/// matches).
+const HINTS: &[(&str, &str)] = &[
+    (
+        "inputs.",
+        "the template declares no such input; add it to the template's inputs or fix the name",
+    ),
+    (
+        "workflow.parameters",
+        "spec.arguments.parameters has no such parameter; declare it there or fix the name",
+    ),
+    (
+        "workflow.outputs.",
+        "no template met before this one exports it (outputs with that globalName)",
+    ),
+    (
+        "workflow.",
+        "no such workflow variable here (workflow.failures needs an exit handler, workflow.priority spec.priority)",
+    ),
+    (
+        "steps.",
+        "no step of that name has run before this one in this template, or its template has no such output",
+    ),
+    (
+        "tasks.",
+        "no task of that name is in this DAG, it is not an ancestor (for `.status`), or its template has no such output",
+    ),
+    (
+        "item",
+        "the step or task has no withItems/withParam/withSequence giving that key",
+    ),
+    ("pod.", "pod.name exists only in templates that run a pod"),
+];
+
 /// How to fix a reference that does not resolve.
 fn hint(t: &str) -> &'static str {
-    if t.starts_with("inputs.") {
-        "the template declares no such input; add it to the template's inputs or fix the name"
-    } else if t.starts_with("workflow.parameters") {
-        "spec.arguments.parameters has no such parameter; declare it there or fix the name"
-    } else if t.starts_with("workflow.outputs.") {
-        "no template met before this one exports it (outputs with that globalName)"
-    } else if t.starts_with("workflow.") {
-        "no such workflow variable here (workflow.failures needs an exit handler, workflow.priority spec.priority)"
-    } else if t.starts_with("steps.") {
-        "no step of that name has run before this one in this template, or its template has no such output"
-    } else if t.starts_with("tasks.") {
-        "no task of that name is in this DAG, it is not an ancestor (for `.status`), or its template has no such output"
-    } else if t.starts_with("item") {
-        "the step or task has no withItems/withParam/withSequence giving that key"
-    } else if t.starts_with("pod.") {
-        "pod.name exists only in templates that run a pod"
-    } else {
-        "fix the name"
-    }
+    HINTS
+        .iter()
+        .find(|(start, _)| t.starts_with(start))
+        .map_or("fix the name", |(_, hint)| hint)
 }
 
 /// Reports the first `{{` of a template without a `}}` after it (`ProcessArgs` fails on it).

@@ -2,7 +2,7 @@
 //! in a template, step or task, and the values `common.ProcessArgs`/`SubstituteParams`
 //! substitute before validation.
 
-use super::{FxHashMap, FxHashSet};
+use super::{Ctx, FxHashMap, FxHashSet};
 use crate::lint::tags;
 use crate::{Inputs, Template};
 
@@ -160,7 +160,28 @@ pub(crate) struct Scope<'s> {
     pub(crate) template_validation: bool,
 }
 
-impl Scope<'_> {
+impl<'s> Scope<'s> {
+    /// The scope of a step or task of the steps or DAG template `tmpl`: the steps or tasks
+    /// `nodes`, the loop keys `items` and the inputs of the step's or task's inline template.
+    pub(crate) fn non_leaf(
+        ctx: &'s Ctx<'_>,
+        tmpl: &'s Template,
+        nodes: &'s dyn Nodes,
+        items: &'s Items,
+        inline: Option<&'s Inputs>,
+    ) -> Self {
+        Self {
+            tmpl,
+            leaf: false,
+            pod: false,
+            inline,
+            items,
+            nodes: Some(nodes),
+            globals: &ctx.globals,
+            template_validation: ctx.opts.template_validation,
+        }
+    }
+
     /// `resolveAllVariables` for one tag (untrimmed, not an expression).
     pub(crate) fn resolves(&self, tag: &str) -> bool {
         let t = tag.trim();
@@ -254,23 +275,19 @@ impl Values<'_> {
                 .is_some_and(|i| i.parameters.iter().any(|x| x.name == p))
                 .then(|| tags::placeholder(key));
         }
-        if let Some(a) = key
-            .strip_prefix("inputs.artifacts.")
-            .and_then(|a| a.strip_suffix(".path"))
-        {
-            return inputs
-                .and_then(|i| i.artifacts.iter().find(|x| x.name == a))
-                .and_then(|x| x.path.clone())
-                .filter(|p| !p.is_empty());
-        }
-        if let Some(a) = key
-            .strip_prefix("outputs.artifacts.")
-            .and_then(|a| a.strip_suffix(".path"))
-        {
-            return outputs
-                .and_then(|o| o.artifacts.iter().find(|x| x.name == a))
-                .and_then(|x| x.path.clone())
-                .filter(|p| !p.is_empty());
+        for (prefix, artifacts) in [
+            ("inputs.artifacts.", inputs.map(|i| &i.artifacts)),
+            ("outputs.artifacts.", outputs.map(|o| &o.artifacts)),
+        ] {
+            if let Some(a) = key
+                .strip_prefix(prefix)
+                .and_then(|a| a.strip_suffix(".path"))
+            {
+                return artifacts
+                    .and_then(|list| list.iter().find(|x| x.name == a))
+                    .and_then(|x| x.path.clone())
+                    .filter(|p| !p.is_empty());
+            }
         }
         if let Some(p) = key
             .strip_prefix("outputs.parameters.")

@@ -6,13 +6,14 @@
 
 use std::borrow::Cow;
 
+use serde::Serialize;
 use serde_json::Value;
 
 use super::holder::{self, Args, Holder, Site};
 use super::scope::{Callee, Items, NodeKind, Nodes, Scope, Values, node_key};
 use super::{Anchor, Base, Ctx, FxHashMap, FxHashSet, Rule, args, resolve, workflow};
 use crate::lint::names;
-use crate::{JsonPath, Sequence, Template, WorkflowStep};
+use crate::{Inputs, JsonPath, Sequence, Template, WorkflowStep};
 
 /// The steps met so far, as the scope of a steps template holds them.
 #[derive(Default)]
@@ -52,6 +53,12 @@ pub(crate) fn validate<'a>(
     anchor: &Anchor,
 ) {
     non_leaf(ctx, tmpl, anchor);
+    let here = Here {
+        tmpl,
+        base,
+        spec_path,
+        anchor,
+    };
     let mut nodes = StepNodes::default();
     let mut items = Items::default();
     let mut seen: FxHashSet<Cow<'a, str>> = FxHashSet::default();
@@ -62,41 +69,11 @@ pub(crate) fn validate<'a>(
             let at = nodes.outputs.len();
             nodes.by_name.entry(canon).or_insert(at);
             nodes.outputs.push(None);
-            let here = Here {
-                tmpl,
-                base,
-                spec_path,
-                anchor,
-            };
             one_step(ctx, &here, g, step, &sp, &mut nodes, &mut items);
         }
     }
     if let Some(o) = &tmpl.outputs {
-        let mut found = Vec::new();
-        let values = Values {
-            tmpl,
-            pod: false,
-            globals: &ctx.globals,
-        };
-        let scope = Scope {
-            tmpl,
-            leaf: false,
-            pod: false,
-            inline: None,
-            items: &items,
-            nodes: Some(&nodes),
-            globals: &ctx.globals,
-            template_validation: ctx.opts.template_validation,
-        };
-        let _ = resolve::all(
-            o,
-            &scope,
-            &values,
-            anchor,
-            &|p| p.key("outputs"),
-            &mut found,
-        );
-        ctx.out.extend(found);
+        resolve_in_steps(ctx, &here, o, &|p| p.key("outputs"), &nodes, &items, None);
     }
 }
 
@@ -207,30 +184,36 @@ fn one_step<'a>(
         nodes.outputs[at] = Some((callee, false));
     }
     workflow::hooks(ctx, anchor, &step.hooks, &|p| sp(p).key("hooks"), &prefix);
-    let mut found = Vec::new();
-    {
-        let values = Values {
-            tmpl,
-            pod: false,
-            globals: &ctx.globals,
-        };
-        let scope = Scope {
-            tmpl,
-            leaf: false,
-            pod: false,
-            inline: step.inline.as_deref().and_then(|t| t.inputs.as_ref()),
-            items,
-            nodes: Some(&*nodes),
-            globals: &ctx.globals,
-            template_validation: ctx.opts.template_validation,
-        };
-        let _ = resolve::all(step, &scope, &values, anchor, sp, &mut found);
-    }
-    ctx.out.extend(found);
+    let inline = step.inline.as_deref().and_then(|t| t.inputs.as_ref());
+    resolve_in_steps(ctx, here, step, sp, nodes, items, inline);
     let aggregate =
         !step.with_items.is_empty() || step.with_param.as_deref().is_some_and(|p| !p.is_empty());
     add_outputs(ctx, callee, &mut nodes.any);
     nodes.outputs[at] = Some((callee, aggregate));
+}
+
+/// `resolveAllVariables` over `value` (at `at` of the template) in the scope of the steps met
+/// so far, with the inputs of a step's inline template.
+fn resolve_in_steps<T: Serialize + ?Sized>(
+    ctx: &mut Ctx<'_>,
+    here: &Here<'_, '_>,
+    value: &T,
+    at: &dyn Fn(&JsonPath) -> JsonPath,
+    nodes: &StepNodes<'_>,
+    items: &Items,
+    inline: Option<&Inputs>,
+) {
+    let mut found = Vec::new();
+    {
+        let values = Values {
+            tmpl: here.tmpl,
+            pod: false,
+            globals: &ctx.globals,
+        };
+        let scope = Scope::non_leaf(ctx, here.tmpl, nodes, items, inline);
+        let _ = resolve::all(value, &scope, &values, here.anchor, at, &mut found);
+    }
+    ctx.out.extend(found);
 }
 
 /// `s` as `ProcessArgs` leaves it in the template.

@@ -3,10 +3,9 @@
 
 use k8s_openapi::api::core::v1::ResourceRequirements;
 
-use super::artifacts::{clean_path_error, location_error};
+use super::artifacts::{location_error, path_error};
 use super::scope::{Items, Scope, Values};
-use super::{Anchor, Base, Ctx, Rule, dag, leaf, metrics, outputs, resolve, steps};
-use crate::lint::names;
+use super::{Anchor, Base, Ctx, Rule, args, dag, leaf, metrics, outputs, resolve, steps};
 use crate::{JsonPath, Template};
 
 /// `wfv1.TemplateType`, in `GetType`'s order.
@@ -269,45 +268,19 @@ pub(crate) fn pod_resources_error(r: &ResourceRequirements) -> Option<(Vec<&'sta
 fn inputs(ctx: &mut Ctx<'_>, tmpl: &Template, ty: Type, anchor: &Anchor) {
     let Some(inputs) = &tmpl.inputs else { return };
     let name = &tmpl.name;
-    for (key, list) in [
-        (
-            "parameters",
-            inputs
-                .parameters
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>(),
-        ),
-        (
-            "artifacts",
-            inputs.artifacts.iter().map(|a| a.name.as_str()).collect(),
-        ),
-    ] {
-        for (i, rule, msg) in
-            names::field_names(list.iter().copied(), names::NameKind::ParamOrArtifact)
-        {
-            ctx.error(
-                anchor,
-                |p| p.key("inputs").key(key).index(i).key("name"),
-                rule,
-                format!("templates.{name}.inputs.{key}{msg}"),
-            );
-        }
-    }
+    args::field_names(
+        ctx,
+        anchor,
+        &|p| p.key("inputs"),
+        &|key, tail| format!("templates.{name}.inputs.{key}{tail}"),
+        &inputs.parameters,
+        &inputs.artifacts,
+    );
     for (i, a) in inputs.artifacts.iter().enumerate() {
         let at = |p: &JsonPath| p.key("inputs").key("artifacts").index(i);
         let art = &a.name;
-        if ty.leaf() {
-            if let Some(msg) = clean_path_error(art, a.path.as_deref()) {
-                ctx.error(
-                    anchor,
-                    |p| at(p).key("path"),
-                    Rule::ArtifactPath,
-                    format!("error in templates.{name}.inputs.artifacts.{art}: {msg}"),
-                );
-            }
-        } else if a.path.as_deref().is_some_and(|p| !p.is_empty()) {
-            ctx.error(anchor, |p| at(p).key("path"), Rule::ArtifactPath, format!("templates.{name}.inputs.artifacts.{art}.path only valid in container/script templates"));
+        if let Some(msg) = path_error(name, "inputs", a, ty.leaf()) {
+            ctx.error(anchor, |p| at(p).key("path"), Rule::ArtifactPath, msg);
         }
         if a.from.as_deref().is_some_and(|f| !f.is_empty()) {
             ctx.error(
