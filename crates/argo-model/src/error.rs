@@ -298,9 +298,17 @@ pub enum DurationError {
     },
 }
 
-/// An error and its causes joined by `: `, as Go prints a wrapped error (lint findings are
-/// one line).
-pub(crate) fn with_causes(error: &dyn std::error::Error) -> String {
+/// An error and its causes joined by `: `, as Go prints a wrapped error: one line, as lint
+/// findings and Argo's node messages are.
+///
+/// ```
+/// let err = argo_model::cron::check_schedule("@every 1d").unwrap_err();
+/// assert_eq!(
+///     argo_model::chain_message(&err),
+///     r#"cron schedule `@every 1d` is malformed: failed to parse duration @every 1d: time: unknown unit "d" in duration "1d""#
+/// );
+/// ```
+pub fn chain_message(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut cause = error.source();
     while let Some(e) = cause {

@@ -63,7 +63,7 @@ pub mod yaml;
 #[doc(inline)]
 pub use document::{Document, TextFormat, to_yaml_stream, yaml_values};
 #[doc(inline)]
-pub use error::{CronError, Error, Result};
+pub use error::{CronError, Error, Result, chain_message};
 #[doc(inline)]
 pub use parse::elide;
 #[doc(inline)]

@@ -1,6 +1,6 @@
 use super::parse::{Bounds, DOM, DOW, HOURS, MINUTES, MONTHS, all, get_bits, get_field, get_range};
 use super::*;
-use crate::error::with_causes;
+use crate::error::chain_message;
 
 const STAR: u64 = Field::STAR;
 
@@ -21,7 +21,7 @@ fn spec(schedule: &str) -> Spec {
 
 /// The whole message, as Go's wrapped errors print it.
 fn message(schedule: &str) -> String {
-    with_causes(&parse_standard(schedule).unwrap_err())
+    chain_message(&parse_standard(schedule).unwrap_err())
 }
 
 /// robfig/cron v3 `parser_test.go` `TestRange`.
@@ -336,12 +336,12 @@ fn go_load_location() {
 fn validate_go_checks() {
     let e = check_schedule("0 25 * * *").unwrap_err();
     assert_eq!(
-        with_causes(&e),
+        chain_message(&e),
         "cron schedule `0 25 * * *` is malformed: end of range (25) above maximum (23): 25"
     );
     let e = check_timezone("Not/A_Real_Timezone").unwrap_err();
     assert_eq!(
-        with_causes(&e),
+        chain_message(&e),
         "invalid timezone `Not/A_Real_Timezone`: unknown time zone Not/A_Real_Timezone"
     );
     assert!(check_concurrency_policy("").is_ok());

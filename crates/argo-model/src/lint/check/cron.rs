@@ -5,7 +5,7 @@
 use super::documents::{Kind, MetaKeys, TemplateSet};
 use super::spec::document;
 use crate::cron::{check_concurrency_policy, check_schedule, check_timezone};
-use crate::error::with_causes;
+use crate::error::chain_message;
 use crate::lint::{Finding, Rule, names};
 use crate::{CronWorkflow, JsonPath};
 
@@ -26,7 +26,7 @@ pub(crate) fn cron(d: &CronWorkflow, templates: &TemplateSet<'_>, out: &mut Vec<
             out.push(Finding::error(
                 Rule::Cron,
                 &spec.key("schedules").index(i),
-                with_causes(&e),
+                chain_message(&e),
             ));
         }
     }
@@ -36,7 +36,10 @@ pub(crate) fn cron(d: &CronWorkflow, templates: &TemplateSet<'_>, out: &mut Vec<
         out.push(Finding::error(
             Rule::Cron,
             &spec.key("timezone"),
-            format!("{}; use an IANA name such as Europe/Paris", with_causes(&e)),
+            format!(
+                "{}; use an IANA name such as Europe/Paris",
+                chain_message(&e)
+            ),
         ));
     }
     if let Some(p) = s.concurrency_policy.as_deref()
