@@ -77,18 +77,6 @@ struct Tried {
     result: Option<String>,
 }
 
-/// The message of an error with its causes, as one line.
-pub(crate) fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
 fn attempt(
     job: &Job,
     n: u32,
@@ -122,7 +110,13 @@ fn attempt(
     let (status, exit_code, message, outputs, error) = match result {
         Ok((Exit::Code { code: 0, .. }, p)) => match read_outputs(&p.outputs) {
             Ok(values) => (TaskStatus::Succeeded, Some(0), String::new(), values, None),
-            Err(e) => (TaskStatus::Errored, Some(0), chain(&e), Vec::new(), Some(e)),
+            Err(e) => (
+                TaskStatus::Errored,
+                Some(0),
+                argo_model::chain_message(&e),
+                Vec::new(),
+                Some(e),
+            ),
         },
         // `inferFailedReason`: "<container>: <reason> (exit code N)". A process killed by
         // SIGKILL reads as the kernel's OOM kill.
@@ -136,7 +130,13 @@ fn attempt(
                 "Pod was active on the node longer than the specified deadline".to_owned();
             (TaskStatus::Failed, Some(code), message, Vec::new(), None)
         }
-        Err(e) => (TaskStatus::Errored, None, chain(&e), Vec::new(), Some(e)),
+        Err(e) => (
+            TaskStatus::Errored,
+            None,
+            argo_model::chain_message(&e),
+            Vec::new(),
+            Some(e),
+        ),
     };
     Tried {
         record: AttemptRecord {
@@ -211,7 +211,7 @@ pub(crate) fn run_job(job: &Job, tx: &Sender<Msg>) {
             Next::Cancelled => break (tried, status, own),
             Next::Stop(message) => break (tried, status, Some(message)),
             Next::Error(e) => {
-                let message = Some(chain(&e));
+                let message = Some(argo_model::chain_message(&e));
                 let mut tried = tried;
                 tried.error = Some(e);
                 break (tried, TaskStatus::Errored, message);

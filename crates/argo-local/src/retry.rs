@@ -334,34 +334,10 @@ pub(crate) fn is_transient(message: &str, pattern: Option<&regex::Regex>) -> boo
 }
 
 /// A Go duration (`1m30s`, `300ms`, `2h`) or a number of seconds (`10`), as
-/// `wfv1.ParseStringToDuration`.
+/// `wfv1.ParseStringToDuration` ([`argo_model::duration`]); not negative.
 pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    if let Ok(secs) = text.parse::<f64>() {
-        return Duration::try_from_secs_f64(secs).ok();
-    }
-    let mut total = 0.0;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
-        let n: f64 = rest[..num_len].parse().ok()?;
-        rest = &rest[num_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..unit_len] {
-            "ns" => 1e-9,
-            "us" | "µs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return None,
-        };
-        total += n * scale;
-        rest = &rest[unit_len..];
-    }
-    Duration::try_from_secs_f64(total).ok()
+    let duration = argo_model::duration::parse_string_to_duration(text).ok()?;
+    Duration::try_from(duration).ok()
 }
 
 #[cfg(test)]

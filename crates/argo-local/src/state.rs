@@ -344,7 +344,7 @@ impl<'p> Rt<'p> {
         error: TaskError,
         observer: &mut impl Observer,
     ) {
-        let message = Some(crate::job::chain(&error));
+        let message = Some(argo_model::chain_message(&error));
         let f = Finished {
             node: n,
             status: TaskStatus::Errored,

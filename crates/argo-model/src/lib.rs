@@ -10,8 +10,9 @@
 //! - **Schema** (`schema`, default feature `schema`): validation against Argo's JSON Schema
 //!   (embedded). Without the feature (`default-features = false`) the crate has no jsonschema
 //!   dependency: types, round trip and lint only.
-//! - **Cron** ([`cron`]): `CronWorkflow` schedules, time zones and concurrency policies as Argo
-//!   checks them.
+//! - **Cron** ([`cron`]): `CronWorkflow` schedules (robfig/cron's `ParseStandard`), time zones
+//!   (Go's `time.LoadLocation`) and concurrency policies as Argo reads and checks them.
+//! - **Durations** ([`duration`]): Go's `time.ParseDuration` and Argo's `ParseStringToDuration`.
 //!
 //! ```
 //! use argo_model::{Document, Template, Workflow, lint};
@@ -49,6 +50,7 @@ struct ReadmeDoctests;
 
 pub mod cron;
 mod document;
+pub mod duration;
 mod error;
 pub mod label;
 pub mod lint;
@@ -63,7 +65,7 @@ pub mod yaml;
 #[doc(inline)]
 pub use document::{Document, TextFormat, to_yaml_stream, yaml_values};
 #[doc(inline)]
-pub use error::{CronError, Error, Result};
+pub use error::{CronError, Error, Result, chain_message};
 #[doc(inline)]
 pub use parse::elide;
 #[doc(inline)]

@@ -257,4 +257,8 @@ fn go_durations_parse() {
     assert_eq!(parse_duration("1m30s"), Some(Duration::from_secs(90)));
     assert_eq!(parse_duration("300ms"), Some(Duration::from_millis(300)));
     assert_eq!(parse_duration("3x"), None);
+    assert_eq!(parse_duration("-10"), None);
+    // `strconv.Atoi` then `time.ParseDuration`: no fractional seconds without a unit.
+    assert_eq!(parse_duration("1.5"), None);
+    assert_eq!(parse_duration("1.5s"), Some(Duration::from_millis(1500)));
 }

@@ -187,3 +187,40 @@ fn template_refs_across_files() {
         "{f:#?}"
     );
 }
+
+/// `CronWorkflow`: `validate.go`'s wording, then robfig/cron's or `time.LoadLocation`'s reason
+/// as Go prints a wrapped error.
+#[test]
+fn cron_workflow_messages_wrap_upstream_reasons() {
+    let cron = |schedule: &str, timezone: &str| {
+        errors(&format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: CronWorkflow\nmetadata: {{name: c}}\nspec:\n  \
+             schedules: [{schedule:?}]\n  timezone: {timezone:?}\n  workflowSpec:\n    \
+             entrypoint: main\n    templates:\n    - name: main\n      container: {{image: alpine}}\n"
+        ))
+    };
+    assert_eq!(
+        cron("TZ=Mars/Base @daily", "UTC"),
+        [(
+            Rule::Cron,
+            "spec.schedules[0]".to_owned(),
+            "cron schedule `TZ=Mars/Base @daily` is malformed: provided bad location Mars/Base: \
+             unknown time zone Mars/Base"
+                .to_owned()
+        )]
+    );
+    assert_eq!(
+        cron("@every 90", "").first().map(|f| f.2.as_str()),
+        Some(
+            "cron schedule `@every 90` is malformed: failed to parse duration @every 90: \
+             time: missing unit in duration \"90\""
+        )
+    );
+    only(
+        &cron("@hourly", "../etc/localtime"),
+        Rule::Cron,
+        "spec.timezone",
+        "invalid timezone `../etc/localtime`: time: invalid location name; use an IANA name",
+    );
+    assert!(cron("CRON_TZ=Europe/Paris 0 0 1 * *", "").is_empty());
+}

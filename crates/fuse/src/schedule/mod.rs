@@ -28,17 +28,18 @@
 //! assert_eq!(cron.spec.workflow_spec, wf.spec);
 //!
 //! let err = argo_fuse::schedule::cron_workflow(&wf, &Schedule::new("0 2 * *"), "demo").unwrap_err();
-//! assert!(err.to_string().starts_with("invalid cron expression `0 2 * *`"));
+//! assert_eq!(err.to_string(), "invalid cron expression `0 2 * *`");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod cron;
 
+use argo_model::cron::Location;
 use argo_model::{CronWorkflow, CronWorkflowSpec, Document, Workflow};
 use jiff::{Timestamp, Zoned};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-pub use cron::{Cron, timezone};
+pub use cron::Cron;
 
 use crate::config::Schedule;
 use crate::error::ScheduleError;
@@ -53,13 +54,16 @@ pub const MAX_NAME: usize = 52;
 pub fn check(schedule: &Schedule) -> Result<Cron, ScheduleError> {
     let cron = Cron::parse(&schedule.cron)?;
     if let Some(tz) = &schedule.timezone {
-        timezone(tz)?;
+        // Empty is UTC for Go, and "not set" for Argo's controller: neither is meant here.
+        if tz.is_empty() || Location::load(tz).is_err() {
+            return Err(ScheduleError::Timezone {
+                timezone: tz.clone(),
+            });
+        }
         if cron.has_zone() {
-            return Err(ScheduleError::Cron {
+            return Err(ScheduleError::TwoZones {
                 cron: schedule.cron.clone(),
-                reason: format!(
-                    "it names its own time zone (TZ=/CRON_TZ=) and the time zone `{tz}` is given too; give it once"
-                ),
+                timezone: tz.clone(),
             });
         }
     }
@@ -127,8 +131,8 @@ pub fn next_run(cron: &CronWorkflow, now: Timestamp) -> Option<Zoned> {
         .spec
         .timezone
         .as_deref()
-        .and_then(|tz| timezone(tz).ok())
-        .unwrap_or(jiff::tz::TimeZone::UTC);
+        .and_then(|tz| Location::load(tz).ok())
+        .map_or(jiff::tz::TimeZone::UTC, |l| l.time_zone().clone());
     let last = cron
         .status
         .as_ref()

@@ -5,6 +5,7 @@
 use super::documents::{Kind, MetaKeys, TemplateSet};
 use super::spec::document;
 use crate::cron::{check_concurrency_policy, check_schedule, check_timezone};
+use crate::error::chain_message;
 use crate::lint::{Finding, Rule, names};
 use crate::{CronWorkflow, JsonPath};
 
@@ -25,7 +26,7 @@ pub(crate) fn cron(d: &CronWorkflow, templates: &TemplateSet<'_>, out: &mut Vec<
             out.push(Finding::error(
                 Rule::Cron,
                 &spec.key("schedules").index(i),
-                e.to_string(),
+                chain_message(&e),
             ));
         }
     }
@@ -35,7 +36,10 @@ pub(crate) fn cron(d: &CronWorkflow, templates: &TemplateSet<'_>, out: &mut Vec<
         out.push(Finding::error(
             Rule::Cron,
             &spec.key("timezone"),
-            format!("{e}; use an IANA name such as Europe/Paris"),
+            format!(
+                "{}; use an IANA name such as Europe/Paris",
+                chain_message(&e)
+            ),
         ));
     }
     if let Some(p) = s.concurrency_policy.as_deref()
