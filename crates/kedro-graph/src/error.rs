@@ -53,11 +53,22 @@ impl fmt::Display for NameKind {
     }
 }
 
-/// `text` as error messages echo it: at most 200 characters, then `…`.
-fn shown(text: &str) -> std::borrow::Cow<'_, str> {
-    text.char_indices()
-        .nth(200)
-        .map_or(text.into(), |(end, _)| format!("{}…", &text[..end]).into())
+/// `text` as error messages echo it: control characters escaped (`\n`, `\u{7f}`) so the
+/// message stays one line, at most 200 characters, then `…`.
+fn shown(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == 200 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A string is not a valid name of its kind.
@@ -338,6 +349,21 @@ mod tests {
             err.to_string(),
             "pipeline `zzz` is not in the project, which has no pipelines"
         );
+    }
+
+    #[test]
+    fn echoed_names_stay_on_one_line() {
+        let err = NameError::new(
+            NameKind::Dataset,
+            "a\nb\u{7f}".into(),
+            "it contains a control character",
+        );
+        assert_eq!(
+            err.to_string(),
+            "invalid dataset name `a\\nb\\u{7f}`: it contains a control character"
+        );
+        let long = "x".repeat(250);
+        assert_eq!(shown(&long), format!("{}…", "x".repeat(200)));
     }
 
     #[test]
