@@ -31,16 +31,16 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import select
 import socket
 import struct
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
+
+from serving import is_loopback, serve  # the sibling module (run as a script)
 
 REASONS = {
     400: "BadRequest",
@@ -251,32 +251,11 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--max-seconds", type=float, default=900)
     args = ap.parse_args()
-    if not args.host.startswith("127.") and args.host not in ("localhost", "::1"):
+    if not is_loopback(args.host):
         ap.error("the proxy only listens on loopback addresses")
     srv = Proxy((args.host, args.port), args.upstream)
 
-    def stop() -> None:
-        srv.stopping = True
-        threading.Thread(target=srv.shutdown, daemon=True).start()
-
-    def stdin_watch() -> None:
-        try:
-            while sys.stdin.buffer.read(4096):
-                pass
-        except (OSError, ValueError):
-            pass
-        stop()
-
-    threading.Thread(target=stdin_watch, daemon=True).start()
-    timer = threading.Timer(args.max_seconds, stop)
-    timer.daemon = True
-    timer.start()
-    print(f"PORT {srv.server_address[1]}", flush=True)
-    srv.serve_forever(poll_interval=0.2)
-    srv.stopping = True
-    srv.server_close()
-    sys.stdout.flush()
-    os._exit(0)
+    serve(srv, args.max_seconds)
 
 
 if __name__ == "__main__":

@@ -33,15 +33,15 @@ closes (the test that started it ended), after ``--max-seconds`` or after ``--ma
 import argparse
 import copy
 import json
-import os
 import random
 import re
-import sys
 import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from serving import is_loopback, serve  # the sibling module (run as a script)
 
 ARGO = "argoproj.io"
 ARGO_KINDS = {
@@ -575,7 +575,7 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=900)
     ap.add_argument("--max-requests", type=int, default=100_000)
     args = ap.parse_args()
-    if not args.host.startswith("127.") and args.host not in ("localhost", "::1"):
+    if not is_loopback(args.host):
         ap.error("the peer only listens on loopback addresses")
     srv = Server((args.host, args.port), Handler)
     srv.store = Store(set(args.namespaces.split(",")) if args.namespaces else None)
@@ -583,29 +583,7 @@ def main():
     srv.max_requests, srv.requests, srv.count_lock = args.max_requests, [], threading.Lock()
     srv.failures, srv.stopping = [], False
 
-    def stop():
-        # Called from a helper thread; serve_forever in the main thread then returns.
-        srv.stopping = True
-        threading.Thread(target=srv.shutdown, daemon=True).start()
-
-    def stdin_watch():
-        try:
-            while sys.stdin.buffer.read(4096):
-                pass
-        except (OSError, ValueError):
-            pass
-        stop()
-
-    threading.Thread(target=stdin_watch, daemon=True).start()
-    timer = threading.Timer(args.max_seconds, stop)
-    timer.daemon = True
-    timer.start()
-    print(f"PORT {srv.server_address[1]}", flush=True)
-    srv.serve_forever(poll_interval=0.2)
-    srv.stopping = True
-    srv.server_close()
-    sys.stdout.flush()
-    os._exit(0)
+    serve(srv, args.max_seconds)
 
 
 if __name__ == "__main__":
