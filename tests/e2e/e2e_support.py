@@ -97,26 +97,45 @@ default_machine_type: default
 """
 
 
-def tiny_project(root: Path, kedro_init_version: str = "1.7.0") -> Path:
-    """A Kedro project that is not in this repository: a fused group whose intermediate is
-    catalogued (kept in memory by the plan), then two plain nodes. It was made with Kedro
-    `kedro_init_version` (Kedro refuses to run a project made with a newer Kedro)."""
+REGISTRY = """
+from kedro.framework.project import find_pipelines
+from argo_kedro.pipeline import sum_pipelines
+
+
+def register_pipelines():
+    p = find_pipelines()
+    p["__default__"] = sum_pipelines(p.values())
+    return p
+"""
+
+
+def write_project(
+    root: Path,
+    package: str,
+    *,
+    nodes: str,
+    pipeline: str,
+    catalog: str,
+    argo: str,
+    parameters: str,
+    kedro_init_version: str = "1.7.0",
+) -> Path:
+    """Writes a one-pipeline Kedro project `package` (made with Kedro `kedro_init_version`) under
+    `root`: `nodes.py`, the `main` pipeline, its catalog, parameters and `argo.yml`, and a raw
+    CSV `data/01_raw/raw.csv` of one column `x`."""
     files = {
-        "pyproject.toml": '[tool.kedro]\npackage_name = "tiny"\nproject_name = "tiny"\n'
+        "pyproject.toml": f'[tool.kedro]\npackage_name = "{package}"\nproject_name = "{package}"\n'
         f'kedro_init_version = "{kedro_init_version}"\nsource_dir = "src"\n',
-        "src/tiny/__init__.py": "",
-        "src/tiny/settings.py": "",
-        "src/tiny/nodes.py": NODES,
-        "src/tiny/pipeline_registry.py": "from kedro.framework.project import find_pipelines\n"
-        "from argo_kedro.pipeline import sum_pipelines\n\n\ndef register_pipelines():\n"
-        "    p = find_pipelines()\n    p['__default__'] = sum_pipelines(p.values())\n"
-        "    return p\n",
-        "src/tiny/pipelines/__init__.py": "",
-        "src/tiny/pipelines/main/__init__.py": "from .pipeline import create_pipeline\n",
-        "src/tiny/pipelines/main/pipeline.py": PIPELINE,
-        "conf/base/catalog.yml": CATALOG,
-        "conf/base/parameters.yml": "fail: false\n",
-        "conf/base/argo.yml": ARGO,
+        f"src/{package}/__init__.py": "",
+        f"src/{package}/settings.py": "",
+        f"src/{package}/nodes.py": nodes,
+        f"src/{package}/pipeline_registry.py": REGISTRY,
+        f"src/{package}/pipelines/__init__.py": "",
+        f"src/{package}/pipelines/main/__init__.py": "from .pipeline import create_pipeline\n",
+        f"src/{package}/pipelines/main/pipeline.py": pipeline,
+        "conf/base/catalog.yml": catalog,
+        "conf/base/parameters.yml": parameters,
+        "conf/base/argo.yml": argo,
         "conf/local/.gitkeep": "",
         "data/01_raw/raw.csv": "x\n1\n2\n3\n",
     }
@@ -125,3 +144,19 @@ def tiny_project(root: Path, kedro_init_version: str = "1.7.0") -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"))
     return root
+
+
+def tiny_project(root: Path, kedro_init_version: str = "1.7.0") -> Path:
+    """A Kedro project that is not in this repository: a fused group whose intermediate is
+    catalogued (kept in memory by the plan), then two plain nodes. It was made with Kedro
+    `kedro_init_version` (Kedro refuses to run a project made with a newer Kedro)."""
+    return write_project(
+        root,
+        "tiny",
+        nodes=NODES,
+        pipeline=PIPELINE,
+        catalog=CATALOG,
+        argo=ARGO,
+        parameters="fail: false\n",
+        kedro_init_version=kedro_init_version,
+    )

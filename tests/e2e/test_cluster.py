@@ -46,12 +46,13 @@ def binary() -> str:
     return str(found)
 
 
-class Peer:
-    """A running peer and a client for its API and test endpoints."""
+class Served:
+    """A test server script (tests/k8s_peer) on a free loopback port; it stops when its standard
+    input closes."""
 
-    def __init__(self, *flags: str) -> None:
+    def __init__(self, script: Path, *args: str) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, str(PEER), "--port", "0", "--max-seconds", "300", *flags],
+            [sys.executable, str(script), "--port", "0", *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -65,6 +66,13 @@ class Peer:
         assert self.proc.stdin is not None
         self.proc.stdin.close()
         self.proc.wait(timeout=10)
+
+
+class Peer(Served):
+    """A running peer and a client for its API and test endpoints."""
+
+    def __init__(self, *flags: str) -> None:
+        super().__init__(PEER, "--max-seconds", "300", *flags)
 
     def request(self, method: str, path: str, body: Any = None, raw: bool = False) -> Any:
         data = None

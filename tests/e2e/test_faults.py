@@ -9,8 +9,6 @@ directly to see what really happened.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -18,31 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_cluster import IMAGE, NS, ROOT, SUBMISSION_LABEL, Cluster, Peer
+from test_cluster import IMAGE, NS, ROOT, SUBMISSION_LABEL, Cluster, Peer, Served
 
 PROXY = ROOT / "tests" / "k8s_peer" / "fault_proxy.py"
 WORKFLOWS = f"/apis/argoproj.io/v1alpha1/namespaces/{NS}/workflows"
 
 
-class FaultProxy:
+class FaultProxy(Served):
     """The fault proxy in front of a peer."""
 
     def __init__(self, peer: Peer) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, str(PROXY), "--upstream", peer.url, "--port", "0"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        assert line.startswith("PORT "), line
-        self.url = f"http://127.0.0.1:{int(line.split()[1])}"
-
-    def close(self) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.close()
-        self.proc.wait(timeout=10)
+        super().__init__(PROXY, "--upstream", peer.url)
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
@@ -73,20 +57,42 @@ def proxied(tmp_path: Path) -> Iterator[tuple[Cluster, FaultProxy]]:
         peer.close()
 
 
+def creates(proxy: FaultProxy, dry_run: bool) -> int:
+    """How many workflow creates (or, with `dry_run`, server-side dry runs) reached the proxy."""
+    return sum(
+        1
+        for r in proxy.log()
+        if r["method"] == "POST"
+        and r["path"].startswith(WORKFLOWS)
+        and ("dryRun=" in r["path"]) == dry_run
+    )
+
+
 def test_a_submit_whose_create_is_applied_then_answered_504_leaves_one_workflow(
     proxied: tuple[Cluster, FaultProxy],
 ) -> None:
     cluster, proxy = proxied
-    proxy.fault(method="POST", path_prefix=WORKFLOWS, fault="apply", code=504)
+    # The first POST is submit's dry run before it builds anything; the second is the create.
+    proxy.fault(method="POST", path_prefix=WORKFLOWS, fault="apply", code=504, skip=1)
     out = cluster.run("submit", "-e", "base", "--no-build", "--image", IMAGE)
     assert out.returncode == 0, out.stderr
     name = out.stdout.strip()
     workflows = cluster.peer.workflows()
     assert [w["metadata"]["name"] for w in workflows] == [name]
     assert SUBMISSION_LABEL in workflows[0]["metadata"]["labels"]
-    methods = [r["method"] for r in proxy.log() if r["path"].startswith(WORKFLOWS)]
     # The lost create, then a look-up (which found it), and no second create.
-    assert methods.count("POST") == 1 and "GET" in methods, methods
+    assert (creates(proxy, dry_run=True), creates(proxy, dry_run=False)) == (1, 1), proxy.log()
+    methods = [r["method"] for r in proxy.log() if r["path"].startswith(WORKFLOWS)]
+    assert "GET" in methods, methods
+
+
+def test_a_dry_run_answered_503_is_tried_again(proxied: tuple[Cluster, FaultProxy]) -> None:
+    cluster, proxy = proxied
+    proxy.fault(method="POST", path_prefix=WORKFLOWS, fault="code", code=503)
+    out = cluster.run("submit", "-e", "base", "--no-build", "--image", IMAGE)
+    assert out.returncode == 0, out.stderr
+    assert len(cluster.peer.workflows()) == 1
+    assert (creates(proxy, dry_run=True), creates(proxy, dry_run=False)) == (2, 1), proxy.log()
 
 
 def test_status_against_an_api_server_that_never_answers_ends_by_itself(

@@ -60,6 +60,10 @@ def same_content(a: Path, b: Path) -> bool:
     return False
 
 
+# The examples whose catalog has no versioned dataset (the version checks need one).
+UNVERSIONED = {"telemetry-mini"}
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_run_local_leaves_the_same_outputs_as_kedro_run(example: Path, tmp_path: Path) -> None:
     by_kedro = copy_project(example, tmp_path / "kedro")
@@ -80,6 +84,9 @@ def test_run_local_leaves_the_same_outputs_as_kedro_run(example: Path, tmp_path:
     # Like `kedro run`, one run saves every versioned dataset under one version.
     by_dataset = versions_by_dataset(by_local)
     assert sorted(by_dataset) == sorted(versions_by_dataset(by_kedro))
+    if example.name in UNVERSIONED:
+        assert not by_dataset, f"{example.name} saves versioned datasets now: test them"
+        return
     assert len(set().union(*by_dataset.values())) == 1, by_dataset
     # A second run: every versioned dataset gets one other version, the same for all.
     again = run([binary(), "run-local", "-e", "base", "-j", "2"], by_local, **secrets)

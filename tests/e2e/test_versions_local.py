@@ -9,11 +9,10 @@ import os
 import re
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
-from e2e_support import binary, run
+from e2e_support import binary, run, write_project
 
 VERSION = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}\.\d{3}Z")
 
@@ -87,30 +86,15 @@ retry_strategy: {limit: 1}
 def versioned_project(root: Path) -> Path:
     """A project outside the repository: a task that saves a versioned dataset and then fails
     once (retried), and a task that reads that dataset."""
-    files = {
-        "pyproject.toml": '[tool.kedro]\npackage_name = "vproj"\nproject_name = "vproj"\n'
-        'kedro_init_version = "1.7.0"\nsource_dir = "src"\n',
-        "src/vproj/__init__.py": "",
-        "src/vproj/settings.py": "",
-        "src/vproj/nodes.py": NODES,
-        "src/vproj/pipeline_registry.py": "from kedro.framework.project import find_pipelines\n"
-        "from argo_kedro.pipeline import sum_pipelines\n\n\ndef register_pipelines():\n"
-        "    p = find_pipelines()\n    p['__default__'] = sum_pipelines(p.values())\n"
-        "    return p\n",
-        "src/vproj/pipelines/__init__.py": "",
-        "src/vproj/pipelines/main/__init__.py": "from .pipeline import create_pipeline\n",
-        "src/vproj/pipelines/main/pipeline.py": PIPELINE,
-        "conf/base/catalog.yml": CATALOG,
-        "conf/base/parameters.yml": "factor: 1\ngate: ''\n",
-        "conf/base/argo.yml": ARGO,
-        "conf/local/.gitkeep": "",
-        "data/01_raw/raw.csv": "x\n1\n2\n3\n",
-    }
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"))
-    return root
+    return write_project(
+        root,
+        "vproj",
+        nodes=NODES,
+        pipeline=PIPELINE,
+        catalog=CATALOG,
+        argo=ARGO,
+        parameters="factor: 1\ngate: ''\n",
+    )
 
 
 def versions(project: Path, relative: str) -> list[str]:

@@ -9,7 +9,8 @@ added with ``POST /proxy/faults`` and a JSON body::
     {"method": "POST", "path_prefix": "/apis/", "fault": "apply", "code": 504, "times": 1}
 
 ``method`` (default ``*``) and ``path_prefix`` (default ``/``) select requests; ``times`` is how
-many matching requests the rule takes (default 1; ``-1`` for all). The faults:
+many matching requests the rule takes (default 1; ``-1`` for all), after letting the first ``skip``
+pass (default 0). The faults:
 
 * ``code``: answer ``code`` without forwarding (a ``Status`` body, or ``"plain": true`` for a
   plain-text body as the API server's priority-and-fairness 429), with ``Retry-After:
@@ -79,6 +80,9 @@ class Proxy(ThreadingHTTPServer):
                     and rule["method"] in ("*", method)
                     and path.startswith(rule["path_prefix"])
                 ):
+                    if rule["skip"] > 0:
+                        rule["skip"] -= 1
+                        continue
                     if rule["times"] > 0:
                         rule["times"] -= 1
                     return dict(rule)
@@ -110,6 +114,7 @@ class Handler(BaseHTTPRequestHandler):
                         "fault": rule["fault"],
                         "code": int(rule.get("code", 504)),
                         "times": int(rule.get("times", 1)),
+                        "skip": int(rule.get("skip", 0)),
                         "retry_after": rule.get("retry_after"),
                         "plain": bool(rule.get("plain", False)),
                         "message": rule.get("message", "injected by the fault proxy"),

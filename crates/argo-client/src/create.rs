@@ -59,7 +59,7 @@ enum Found {
 
 impl Client {
     /// Creates `wf` in this client's namespace exactly once (see the module documentation).
-    /// `what` names it in errors. A dry run is sent once, as it is.
+    /// `what` names it in errors. A dry run changes nothing, so it is retried as a read is.
     pub(crate) async fn create_once(
         &self,
         mut wf: Workflow,
@@ -85,10 +85,15 @@ impl Client {
             ..PostParams::default()
         };
         let api = self.workflows();
+        let kind = if dry_run {
+            Kind::Idempotent
+        } else {
+            Kind::Create
+        };
         let mut last = None;
         for _ in 0..ATTEMPTS {
             let name = wf.metadata.name.clone().unwrap_or_default();
-            let e = match self.send(Kind::Create, || api.create(&pp, &wf)).await {
+            let e = match self.send(kind, || api.create(&pp, &wf)).await {
                 Ok(created) => return Ok(created),
                 Err(e) if dry_run => return Err(self.explain(e, "create", WORKFLOWS, what)),
                 Err(e) => e,

@@ -423,10 +423,11 @@ impl CliError {
                 }
             }
             CliError::Compile(err) => compile_hints(err),
-            CliError::ManifestTooLarge { .. } => vec![
-                crate::size::HELP.into(),
-                "--force submits it anyway, but Argo's controller fails a workflow over its limit, and the API server refuses an object over its own (about 1.5 MiB with etcd's default request size)".into(),
-            ],
+            // One line: at default verbosity only the first hint is shown.
+            CliError::ManifestTooLarge { .. } => vec![format!(
+                "{}; --force submits it anyway, but Argo's controller fails a workflow over its limit, and the API server refuses an object over its own (about 1.5 MiB with etcd's default request size)",
+                crate::size::HELP
+            )],
             CliError::Cluster { source, .. } => crate::cluster::hints(source),
             CliError::InvalidName { .. } => vec![
                 "names are lowercase letters, digits and '-', starting and ending with a letter or digit".into(),
