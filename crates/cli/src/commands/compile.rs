@@ -30,8 +30,14 @@ pub(crate) fn run(global: &GlobalArgs, args: &CompileArgs) -> Result<(), CliErro
             None => render(compiled.workflow, args.format)?,
         }
     };
-    match args.output.as_deref() {
-        None | Some("-") => output::stdout(&text),
+    emit(args.output.as_deref(), &text)
+}
+
+/// Writes `text` to the file `-o` names (saying so on stderr), or to stdout without `-o` or
+/// with `-o -`.
+pub(crate) fn emit(output: Option<&str>, text: &str) -> Result<(), CliError> {
+    match output {
+        None | Some("-") => output::stdout(text),
         Some(path) => {
             fsutil::write_output(Path::new(path), text.as_bytes())?;
             output::status(&format!("wrote {path}"));

@@ -9,7 +9,7 @@ use crate::cli::{GlobalArgs, ManifestFormat, ResultFormat, SubmitArgs};
 use crate::commands::{compile, watch};
 use crate::error::CliError;
 use crate::image::{Docker, DockerCommand, ImageRef};
-use crate::{cluster, fsutil, output, project, size};
+use crate::{cluster, output, project, size};
 
 /// `argo-kedro submit`.
 pub(crate) fn run(global: &GlobalArgs, args: &SubmitArgs) -> Result<(), CliError> {
@@ -135,14 +135,7 @@ fn dry_run(
         ResultFormat::Text => ManifestFormat::Yaml,
     };
     let text = compile::render(workflow, format)?;
-    match args.output.as_deref() {
-        None | Some("-") => output::stdout(&text),
-        Some(path) => {
-            fsutil::write_output(Path::new(path), text.as_bytes())?;
-            output::status(&format!("wrote {path}"));
-            Ok(())
-        }
-    }
+    compile::emit(args.output.as_deref(), &text)
 }
 
 /// `docker buildx build ...` then `docker push ...` for `image`, as argo.yml's `deployment` says.
