@@ -28,9 +28,9 @@ impl DocumentReport {
     }
 }
 
-/// Lints one JSON value: decoding errors, [`lint`], fields that decoding dropped (unknown fields
-/// inside Kubernetes types, in strict mode) and, with `LintOptions::schema` (feature `schema`),
-/// JSON-Schema errors.
+/// Lints one JSON value: decoding errors, [`lint`](super::lint), fields that decoding dropped
+/// (unknown fields inside Kubernetes types, in strict mode) and, with `LintOptions::schema`
+/// (feature `schema`), JSON-Schema errors.
 pub fn lint_value(value: &Value, options: &LintOptions) -> Vec<Finding> {
     let decoded = decode(value);
     let set = TemplateSet::default();
