@@ -143,6 +143,41 @@ def test_schedule_creates_then_updates_in_place_then_deletes(k8s: Cluster) -> No
     assert f"CronWorkflow `{CRON_NAME}` not found in namespace `{NS}`" in again.stderr
 
 
+def test_schedule_checks_the_cluster_before_it_builds(k8s: Cluster, tmp_path: Path) -> None:
+    """As `submit`: a server-side dry run of the very write (create, then update in place) comes
+    before the build, said in one line; a user who may not write CronWorkflows gets exit 1 and
+    docker never runs."""
+    first = k8s.run("schedule", "--cron", "@daily")
+    assert first.returncode == 0, first.stderr
+    said = first.stderr.splitlines()
+    checked = f"cluster ok: may write CronWorkflows in namespace {NS}"
+    assert said.count(checked) == 1, first.stderr
+    assert said.index(checked) < next(i for i, line in enumerate(said) if "buildx build" in line)
+    posts = [r for r in k8s.peer.requests() if r.startswith("POST ")]
+    assert len(posts) == 2 and "dryRun=All" in posts[0] and "dryRun" not in posts[1], posts
+
+    [cron] = crons(k8s)
+    second = k8s.run("schedule", "--cron", "@hourly", "--no-build")
+    assert second.returncode == 0, second.stderr
+    puts = [r for r in k8s.peer.requests() if r.startswith("PUT ")]
+    assert len(puts) == 2 and "dryRun=All" in puts[0] and "dryRun" not in puts[1], puts
+    [updated] = crons(k8s)
+    assert int(updated["metadata"]["resourceVersion"]) > int(cron["metadata"]["resourceVersion"])
+
+    forbidden = Peer("--forbid")
+    try:
+        config = tmp_path / "forbidden"
+        config.write_text(k8s.kubeconfig.read_text().replace(k8s.peer.url, forbidden.url))
+        out = k8s.run("schedule", "--cron", "@daily", env={"KUBECONFIG": str(config)})
+        assert out.returncode == 1
+        assert "nothing was built" in out.stderr, out.stderr
+        posts = [r for r in forbidden.requests() if r.startswith("POST ")]
+        assert len(posts) == 1 and "dryRun=All" in posts[0], posts
+    finally:
+        forbidden.close()
+    assert len(k8s.docker_calls()) == 2, "built once, by the first schedule"
+
+
 def test_schedule_reads_argo_yml_and_flags_win(k8s: Cluster) -> None:
     add_to_argo_yml(
         k8s,

@@ -7,8 +7,8 @@ subset of the Kubernetes REST API that argo-kedro's client uses, with the semant
 
 * namespaced ``workflows``/``workflowtemplates``/``cronworkflows`` (argoproj.io/v1alpha1, a CRD
   with NO status subresource: status is written with the object) and core ``pods`` (+ ``/log``);
-* create with ``generateName`` (5 chars ``[a-z0-9]``), uid, creationTimestamp, ``dryRun=All``;
-  409 ``AlreadyExists``;
+* create with ``generateName`` (5 chars ``[a-z0-9]``), uid, creationTimestamp, ``dryRun=All``
+  (also on PUT and PATCH: answered, not stored); 409 ``AlreadyExists``;
 * ``resourceVersion`` set on create and bumped on every write; 409 ``Conflict`` on a stale
   resourceVersion for PUT and PATCH (merge, JSON patch); PUT without one is 422 ``Invalid``;
 * label selectors (``=``, ``==``, ``!=``, ``in``, ``notin``, exists, ``!``) and field selectors
@@ -496,6 +496,9 @@ class Handler(BaseHTTPRequestHandler):
         )
         new.setdefault("apiVersion", cur["apiVersion"])
         new.setdefault("kind", cur["kind"])
+        if self.query.get("dryRun") == "All":
+            meta["resourceVersion"] = cur["metadata"]["resourceVersion"]
+            return self.send_json(200, new)
         meta["resourceVersion"] = st.bump()
         st.objects[(plural, ns, name)] = new
         st.record("MODIFIED", plural, ns, new)

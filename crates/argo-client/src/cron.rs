@@ -70,21 +70,37 @@ impl Client {
     /// that one's metadata labels and annotations and its spec in place (its status, such as
     /// the last scheduled time, is kept). A 409 Conflict starts over (up to 5 times).
     pub async fn apply_cron_workflow(&self, cron: &CronWorkflow) -> Result<Applied> {
-        Box::pin(self.apply_boxed(cron)).await
+        Box::pin(self.apply_boxed(cron, false)).await
     }
 
-    async fn apply_boxed(&self, cron: &CronWorkflow) -> Result<Applied> {
+    /// [`Client::apply_cron_workflow`] as a server-side dry run (`dryRun=All`): the API server
+    /// authenticates, authorises, validates and answers as it would, and writes nothing. What
+    /// a command runs before it builds anything.
+    pub async fn check_apply_cron_workflow(&self, cron: &CronWorkflow) -> Result<Applied> {
+        Box::pin(self.apply_boxed(cron, true)).await
+    }
+
+    async fn apply_boxed(&self, cron: &CronWorkflow, dry_run: bool) -> Result<Applied> {
         const ATTEMPTS: u32 = 5;
         let name = CronWorkflowName::new(cron.metadata.name.clone().unwrap_or_default())
             .map_err(|source| Error::Name { source })?;
         let mut cron = cron.clone();
         cron.metadata.namespace = Some(self.namespace.to_string());
         let api = self.cron_workflows();
-        let pp = PostParams::default();
+        let pp = PostParams {
+            dry_run,
+            ..PostParams::default()
+        };
+        // A dry run changes nothing: it is retried as a read is.
+        let create = if dry_run {
+            Kind::Idempotent
+        } else {
+            Kind::Create
+        };
         for _ in 0..ATTEMPTS {
             let result = match self.get_cron_workflow(&name).await? {
                 None => self
-                    .send(Kind::Create, || api.create(&pp, &cron))
+                    .send(create, || api.create(&pp, &cron))
                     .await
                     .map(|c| (true, c)),
                 Some(old) => {

@@ -103,3 +103,51 @@ fn apply_creates_then_updates_in_place_keeping_the_status() {
         assert!(err.is_not_found());
     });
 }
+
+/// `check_apply_cron_workflow` is the server's dry run of the same write: it answers as a create
+/// (nothing there yet) or as an update, and stores nothing either time.
+#[test]
+fn check_apply_writes_nothing() {
+    run(async {
+        let peer = Peer::start(&[]);
+        let client = peer.client().await;
+        let name: CronWorkflowName = "demo-default-cloud".parse().expect("name");
+
+        let checked = client
+            .check_apply_cron_workflow(&cron("0 2 * * *", "demo"))
+            .await
+            .expect("dry-run create");
+        assert!(checked.created);
+        assert!(
+            client
+                .get_cron_workflow(&name)
+                .await
+                .expect("get")
+                .is_none()
+        );
+
+        let created = client
+            .apply_cron_workflow(&cron("0 2 * * *", "demo"))
+            .await
+            .expect("create");
+        let checked = client
+            .check_apply_cron_workflow(&cron("30 3 * * *", "demo"))
+            .await
+            .expect("dry-run update");
+        assert!(!checked.created);
+        assert_eq!(checked.cron_workflow.spec.schedules, ["30 3 * * *"]);
+        let stored = client
+            .get_cron_workflow(&name)
+            .await
+            .expect("get")
+            .expect("there");
+        assert_eq!(stored.spec.schedules, ["0 2 * * *"]);
+        assert_eq!(
+            stored.metadata.resource_version,
+            created.cron_workflow.metadata.resource_version
+        );
+        let (code, requests) = peer.raw("GET", "/peer/requests", "");
+        assert_eq!(code, 200);
+        assert_eq!(requests.matches("dryRun=All").count(), 2, "{requests}");
+    });
+}

@@ -68,13 +68,12 @@ fn create(global: &GlobalArgs, args: &ScheduleArgs) -> Result<(), CliError> {
     })?;
     let cron = cron_workflow(&compiled, &schedule)?;
     let name = cron.metadata.name.clone().unwrap_or_default();
-    if !(args.no_build || args.selection.image.is_some()) {
-        let docker = Docker::from_env("--no-build");
-        for command in submit::build_commands(&compiled.config, &image)? {
-            output::status(&format!("running: {}", command.display(&docker.program)));
-            docker.run(&command, &loaded.root)?;
-        }
-    }
+    let docker = Docker::from_env("--no-build");
+    let commands = if args.no_build || args.selection.image.is_some() {
+        Vec::new()
+    } else {
+        submit::build_commands(&compiled.config, &image)?
+    };
     let config: &Config = &compiled.config;
     cluster::block_on(async {
         let client = cluster::connect(global, Some(&config.namespace)).await?;
@@ -85,6 +84,21 @@ fn create(global: &GlobalArgs, args: &ScheduleArgs) -> Result<(), CliError> {
             .map_err(cluster::failed(format!("read CronWorkflow `{name}`")))?
         {
             check_owner(&existing, &cron, &client)?;
+        }
+        // Before anything is built or pushed: a server-side dry run of the very write below
+        // (authentication, RBAC, the CRD's schema).
+        Box::pin(client.check_apply_cron_workflow(&cron))
+            .await
+            .map_err(cluster::failed(format!(
+                "write CronWorkflow `{name}` (checked before building the image: nothing was built)"
+            )))?;
+        output::status(&format!(
+            "cluster ok: may write CronWorkflows in namespace {}",
+            client.namespace()
+        ));
+        for command in &commands {
+            output::status(&format!("running: {}", command.display(&docker.program)));
+            docker.run(command, &loaded.root)?;
         }
         let applied = Box::pin(client.apply_cron_workflow(&cron))
             .await
