@@ -221,10 +221,7 @@ fn rebuild(
     let loaded = project::load(global, env, Some(pipeline))?;
     let config = Config::from_project(&loaded.project).map_err(|e| CliError::Compile(e.into()))?;
     let docker = Docker::from_env("--no-rebuild");
-    for command in submit::build_commands(&config, image)? {
-        output::status(&format!("running: {}", command.display(&docker.program)));
-        docker.run(&command, &loaded.root)?;
-    }
+    docker.run_all(&submit::build_commands(&config, image)?, &loaded.root)?;
     let policies: Vec<String> = wf
         .spec
         .templates

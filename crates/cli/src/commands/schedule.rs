@@ -96,10 +96,7 @@ fn create(global: &GlobalArgs, args: &ScheduleArgs) -> Result<(), CliError> {
             "cluster ok: may write CronWorkflows in namespace {}",
             client.namespace()
         ));
-        for command in &commands {
-            output::status(&format!("running: {}", command.display(&docker.program)));
-            docker.run(command, &loaded.root)?;
-        }
+        docker.run_all(&commands, &loaded.root)?;
         let applied = Box::pin(client.apply_cron_workflow(&cron))
             .await
             .map_err(cluster::failed(format!("write CronWorkflow `{name}`")))?;

@@ -70,10 +70,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &SubmitArgs) -> Result<(), CliError
             "cluster ok: may create workflows in namespace {}",
             client.namespace()
         ));
-        for command in &commands {
-            output::status(&format!("running: {}", command.display(&docker.program)));
-            docker.run(command, &loaded.root)?;
-        }
+        docker.run_all(&commands, &loaded.root)?;
         let submitted = client
             .submit(&workflow, &options)
             .await

@@ -87,6 +87,16 @@ impl Docker {
         }
     }
 
+    /// Runs each of `commands` in `dir`, in order, saying `running: ...` before each; stops at
+    /// the first failure.
+    pub(crate) fn run_all(&self, commands: &[DockerCommand], dir: &Path) -> Result<(), CliError> {
+        for command in commands {
+            crate::output::status(&format!("running: {}", command.display(&self.program)));
+            self.run(command, dir)?;
+        }
+        Ok(())
+    }
+
     /// Runs `command` in `dir`; its output goes to our stderr as it runs, and a failure carries
     /// the command line and the last line of its stderr.
     pub(crate) fn run(&self, command: &DockerCommand, dir: &Path) -> Result<(), CliError> {
