@@ -6,6 +6,7 @@ use kedro_graph::Project;
 use serde_json::{Value, json};
 
 use crate::Config;
+use crate::plan::Plan;
 
 /// A small IR project under construction: one pipeline `__default__`.
 #[derive(Default)]
@@ -133,4 +134,22 @@ pub(crate) fn config_json(extra: Value) -> Value {
 
 pub(crate) fn config(extra: Value) -> Config {
     Config::from_value(config_json(extra)).expect("fixture config is valid")
+}
+
+/// No extra node fields or configuration: `{}`.
+pub(crate) fn none() -> Value {
+    json!({})
+}
+
+/// `(task, nodes)` per task of `plan`, as text.
+pub(crate) fn task_nodes(plan: &Plan) -> Vec<(String, Vec<String>)> {
+    plan.tasks
+        .iter()
+        .map(|t| {
+            (
+                t.name.to_string(),
+                t.nodes.iter().map(ToString::to_string).collect(),
+            )
+        })
+        .collect()
 }

@@ -25,6 +25,18 @@ fn workflow(generate_name: &str) -> Workflow {
     wf
 }
 
+/// Stores the golden fixture `dag-failed-pod` (a failed workflow) in the peer, directly;
+/// returns its name.
+async fn failed_workflow(direct: &argo_client::Client) -> String {
+    let mut wf = fixture("dag-failed-pod");
+    wf.metadata.namespace = Some("argo".into());
+    let api: Api<Workflow> = Api::namespaced(direct.kube().clone(), "argo");
+    api.create(&PostParams::default(), &wf)
+        .await
+        .expect("create failed workflow");
+    wf.metadata.name.expect("fixture name")
+}
+
 /// The workflows the peer holds (read directly, not through the proxy).
 async fn stored(peer: &Peer) -> Vec<Workflow> {
     peer.client()
@@ -102,15 +114,9 @@ fn a_memoized_resubmit_whose_answer_is_lost_leaves_one_new_workflow() {
         let peer = Peer::start(&[]);
         let proxy = FaultProxy::start(&peer);
         let direct = peer.client().await;
-        let mut wf = fixture("dag-failed-pod");
-        wf.metadata.namespace = Some("argo".into());
-        let api: Api<Workflow> = Api::namespaced(direct.kube().clone(), "argo");
-        api.create(&PostParams::default(), &wf)
-            .await
-            .expect("create failed workflow");
+        let name = Box::pin(failed_workflow(&direct)).await;
         let client = proxy.client(Duration::from_secs(20)).await;
         proxy.fault(&json!({"method": "POST", "path_prefix": WORKFLOWS, "fault": "apply"}));
-        let name = wf.metadata.name.clone().expect("fixture name");
         let new = client
             .resubmit(
                 &name.parse().expect("name"),
@@ -133,19 +139,13 @@ fn an_in_place_retry_whose_answer_is_lost_reports_success() {
         let peer = Peer::start(&[]);
         let proxy = FaultProxy::start(&peer);
         let direct = peer.client().await;
-        let mut wf = fixture("dag-failed-pod");
-        wf.metadata.namespace = Some("argo".into());
-        let api: Api<Workflow> = Api::namespaced(direct.kube().clone(), "argo");
-        api.create(&PostParams::default(), &wf)
-            .await
-            .expect("create failed workflow");
+        let name = Box::pin(failed_workflow(&direct)).await;
         let client = proxy.client(Duration::from_secs(20)).await;
         // The replace is applied, its answer lost; the client sends it again (a 409: the
         // resourceVersion moved), reads the workflow and finds its own retry.
         proxy.fault(
             &json!({"method": "PUT", "path_prefix": WORKFLOWS, "fault": "apply", "code": 504}),
         );
-        let name = wf.metadata.name.clone().expect("fixture name");
         let outcome = client
             .retry(&name.parse().expect("name"), &RetryOptions::default())
             .await

@@ -5,24 +5,7 @@ use serde_json::json;
 use super::*;
 use crate::Config;
 use crate::error::PlanError;
-use crate::testing::{Fixture, config, config_json};
-
-fn none() -> serde_json::Value {
-    json!({})
-}
-
-/// `(task, nodes)` per task.
-fn tasks(plan: &Plan) -> Vec<(String, Vec<String>)> {
-    plan.tasks
-        .iter()
-        .map(|t| {
-            (
-                t.name.to_string(),
-                t.nodes.iter().map(ToString::to_string).collect(),
-            )
-        })
-        .collect()
-}
+use crate::testing::{Fixture, config, config_json, none, task_nodes as tasks};
 
 fn by(strategy: GroupBy) -> PlanOptions {
     PlanOptions::default().group_by(strategy)

@@ -2,23 +2,7 @@ use serde_json::json;
 
 use super::*;
 use crate::error::PlanError;
-use crate::testing::{Fixture, config};
-
-fn none() -> serde_json::Value {
-    json!({})
-}
-
-fn names(plan: &Plan) -> Vec<(String, Vec<String>)> {
-    plan.tasks
-        .iter()
-        .map(|t| {
-            (
-                t.name.to_string(),
-                t.nodes.iter().map(ToString::to_string).collect(),
-            )
-        })
-        .collect()
-}
+use crate::testing::{Fixture, config, none, task_nodes as names};
 
 #[test]
 fn one_task_per_node_and_group_with_dataset_dependencies() {
