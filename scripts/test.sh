@@ -45,7 +45,12 @@ fi
 cargo clippy -p argo-model --no-default-features --all-targets --locked -- -D warnings
 cargo test -p argo-model --no-default-features --locked
 step "library crates: every crate packs and builds from its package"
-K8S_OPENAPI_ENABLED_VERSION=$k8s_version cargo package --workspace --locked
+# Cargo extracts the packed crates of its temporary registry once per registry path (under
+# $CARGO_HOME/registry/src) and reuses that copy later, so a fixed path would verify a second
+# commit against the first one's sources: one target dir per commit (the tree must be clean).
+pkg_dir="$root/target/pkg-$(git rev-parse --short=12 HEAD 2>/dev/null || date +%s)"
+find "$root/target" -maxdepth 1 -name 'pkg-*' ! -path "$pkg_dir" -exec rm -rf {} +
+K8S_OPENAPI_ENABLED_VERSION=$k8s_version cargo package --workspace --locked --target-dir "$pkg_dir"
 step "library crates: an embedder (examples/embed-fuse, outside the workspace)"
 CARGO_TARGET_DIR="$root/target" cargo run --quiet --locked \
   --manifest-path examples/embed-fuse/Cargo.toml -- tests/fixtures/ir/spaceflights-mini-base.json \
